@@ -1,0 +1,9 @@
+# Every third-party dependency, found once. All come from Debian packages that
+# scripts/install-deps installs (DESIGN.md §5).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
+pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)
+find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS url)
+find_package(CLI11 2.1 REQUIRED CONFIG)
+find_package(GTest 1.12 REQUIRED CONFIG)
+find_package(benchmark 1.7 REQUIRED CONFIG)

@@ -1,0 +1,323 @@
+#include "core/detection.hpp"
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include "core/store_code.hpp"
+
+namespace orion::core {
+namespace {
+
+struct Authority {
+  std::string_view authority;
+  std::string origin_form;  // the target rewritten to origin-form when it was absolute-form
+  bool absolute = false;
+};
+
+// Picks the authority as RFC 9112 §3.2.3 says: the absolute-form target's own authority wins over
+// Host. More than one Host field is malformed whatever the target (RFC 9112 §3.2).
+Result<Authority> authority_of(const RequestHead& request) {
+  if (request.host_fields > 1) {
+    return make_error(Errc::invalid_host, "the request has more than one Host header");
+  }
+  if (request.target.empty()) {
+    return make_error(Errc::invalid_target, "the request-target is empty");
+  }
+  if (request.target.front() == '/') {
+    return Authority{request.host, {}, false};
+  }
+  auto uri = boost::urls::parse_absolute_uri(request.target);
+  if (!uri) {
+    return make_error(Errc::invalid_target,
+                      "the request-target is neither a path nor an absolute http(s) URL");
+  }
+  if (uri->scheme_id() != boost::urls::scheme::http &&
+      uri->scheme_id() != boost::urls::scheme::https) {
+    return make_error(Errc::invalid_target, "an absolute request-target must be http or https");
+  }
+  if (!uri->has_authority() || uri->encoded_host().empty()) {
+    return make_error(Errc::missing_host, "the absolute request-target names no host");
+  }
+  if (uri->has_userinfo()) {
+    return make_error(Errc::invalid_host, "user information is not allowed in a host");
+  }
+  Authority out{uri->encoded_host_and_port(), {}, true};
+  const std::string_view path = uri->encoded_path();
+  out.origin_form.assign(path.empty() ? std::string_view("/") : path);
+  if (uri->has_query()) {
+    out.origin_form.push_back('?');
+    out.origin_form.append(uri->encoded_query());
+  }
+  return out;
+}
+
+ContextType context_of_platform_path(std::string_view path) noexcept {
+  if (path_is_under(path, "/admin")) {
+    return ContextType::admin;
+  }
+  if (path_is_under(path, "/api")) {
+    return ContextType::api;
+  }
+  if (path_is_under(path, "/shop")) {
+    return ContextType::shop;
+  }
+  return ContextType::platform;
+}
+
+Error wrong_store(std::string message) { return make_error(Errc::wrong_store, std::move(message)); }
+
+// On a store host, "/stores/{code}/..." and "/store/{code}/..." name a store explicitly; only the
+// host's own store may be named.
+bool names_other_store(std::string_view code, const Store& store) {
+  auto normalised = validate_store_code(code);
+  return !normalised || *normalised != store.code;
+}
+
+Result<Resolution> finish_store_host(Resolution r, const Target& target) {
+  const Store& store = *r.store;
+  const StorePath split = split_store_path(target.path);
+  if (split.form != PathForm::plain) {
+    if (names_other_store(split.code, store)) {
+      return wrong_store("this host serves one store only; the path names another");
+    }
+    r.clean_path.assign(split.clean_path);
+    if (split.form == PathForm::shop) {
+      r.context = ContextType::shop;
+    } else {
+      r.context = ContextType::store_dashboard;
+      r.base_path = "/store/" + store.code;
+    }
+    return r;
+  }
+  if (path_is_under(target.path, "/admin")) {
+    return wrong_store("the admin interface is served on the platform host only");
+  }
+  if (path_is_under(target.path, "/static/stores")) {
+    const StorePath files = split_store_path(std::string_view(target.path).substr(7));
+    if (files.code.empty() || names_other_store(files.code, store)) {
+      return wrong_store("a store host serves its own store's files only");
+    }
+  }
+  r.clean_path = target.path;
+  r.context = path_is_under(target.path, "/api") ? ContextType::api : ContextType::shop;
+  return r;
+}
+
+}  // namespace
+
+std::string_view to_string(DetectionMode mode) noexcept {
+  switch (mode) {
+    case DetectionMode::custom_domain:
+      return "custom_domain";
+    case DetectionMode::subdomain:
+      return "subdomain";
+    case DetectionMode::path_based:
+      return "path_based";
+    case DetectionMode::none:
+      break;
+  }
+  return "none";
+}
+
+std::string_view to_string(ContextType type) noexcept {
+  switch (type) {
+    case ContextType::admin:
+      return "ADMIN";
+    case ContextType::store_dashboard:
+      return "STORE_DASHBOARD";
+    case ContextType::shop:
+      return "SHOP";
+    case ContextType::api:
+      return "API";
+    case ContextType::platform:
+      break;
+  }
+  return "PLATFORM";
+}
+
+std::string_view to_string(HostRole role) noexcept {
+  switch (role) {
+    case HostRole::platform:
+      return "platform";
+    case HostRole::admin:
+      return "admin";
+    case HostRole::store:
+      return "store";
+    case HostRole::unknown:
+      break;
+  }
+  return "unknown";
+}
+
+Result<Platform> Platform::make(std::string_view domain) {
+  auto host = normalize_host(domain);
+  if (!host) {
+    return make_error(Errc::invalid_platform_domain,
+                      "platform domain '" + std::string(domain) + "': " + host.error().message);
+  }
+  if (host->kind != HostKind::name) {
+    return make_error(Errc::invalid_platform_domain,
+                      "platform domain '" + std::string(domain) +
+                          "' is an IP address; stores need a name to put subdomains under");
+  }
+  Platform platform;
+  platform.domain_ = std::move(host->name);
+  platform.www_ = "www." + platform.domain_;
+  platform.admin_ = "admin." + platform.domain_;
+  return platform;
+}
+
+std::string_view Platform::subdomain_label(std::string_view host) const noexcept {
+  if (host.size() <= domain_.size() + 1 || !is_same_or_under(host, domain_)) {
+    return {};
+  }
+  const std::string_view label = host.substr(0, host.size() - domain_.size() - 1);
+  return label.find('.') == std::string_view::npos ? label : std::string_view();
+}
+
+HostRole Platform::role_of(std::string_view host, HostKind kind) const noexcept {
+  if (kind != HostKind::name) {
+    return HostRole::unknown;
+  }
+  if (host == domain_ || host == www_) {
+    return HostRole::platform;
+  }
+  if (host == admin_) {
+    return HostRole::admin;
+  }
+  if (!is_same_or_under(host, domain_)) {
+    return HostRole::store;  // a custom-domain candidate
+  }
+  const std::string_view label = subdomain_label(host);
+  // Nested labels ("a.b.<platform>") and labels that cannot be store codes never route.
+  if (label.empty() || label.size() < kMinStoreCodeLength || label.size() > kMaxStoreCodeLength ||
+      is_reserved_store_code(label)) {
+    return HostRole::unknown;
+  }
+  return HostRole::store;
+}
+
+Result<Classification> classify(const Platform& platform, const RequestHead& request) {
+  auto authority = authority_of(request);
+  if (!authority) {
+    return authority.error();
+  }
+  auto host = normalize_authority(authority->authority);
+  if (!host) {
+    return host.error();
+  }
+  auto target = normalize_target(authority->absolute ? authority->origin_form : request.target);
+  if (!target) {
+    return target.error();
+  }
+  Classification c{
+      std::move(*host), std::move(*target), HostRole::unknown, DetectionMode::none, {}};
+  c.role = platform.role_of(c.host.name, c.host.kind);
+  switch (c.role) {
+    case HostRole::store: {
+      const std::string_view label = platform.subdomain_label(c.host.name);
+      if (label.empty()) {
+        c.mode = DetectionMode::custom_domain;
+        c.lookup = {Lookup::By::domain, c.host.name};
+        break;
+      }
+      auto code = validate_store_code(label);
+      if (!code) {
+        c.role = HostRole::unknown;  // "-ab" or "a_b": a label no store can have
+        break;
+      }
+      c.mode = DetectionMode::subdomain;
+      c.lookup = {Lookup::By::code, std::move(*code)};
+      break;
+    }
+    case HostRole::platform: {
+      const StorePath split = split_store_path(c.target.path);
+      if (split.form == PathForm::plain) {
+        break;
+      }
+      if (auto code = validate_store_code(split.code)) {
+        c.mode = DetectionMode::path_based;
+        c.lookup = {Lookup::By::code, std::move(*code)};
+      }
+      break;
+    }
+    case HostRole::admin:
+    case HostRole::unknown:
+      break;
+  }
+  return c;
+}
+
+StorePtr answer(const StoreDirectory& directory, const Lookup& lookup) {
+  switch (lookup.by) {
+    case Lookup::By::domain:
+      return directory.find_active_by_domain(lookup.key);
+    case Lookup::By::code:
+      return directory.find_active_by_code(lookup.key);
+    case Lookup::By::nothing:
+      break;
+  }
+  return nullptr;
+}
+
+Result<Resolution> finish(Classification c, StorePtr found) {
+  // Defence in depth against a directory that breaks its contract: an inactive store, or one
+  // whose code is not the code asked for, is treated as not found.
+  if (found && (!found->is_active || c.lookup.by == Lookup::By::nothing ||
+                (c.lookup.by == Lookup::By::code && found->code != c.lookup.key))) {
+    found = nullptr;
+  }
+  Resolution r;
+  r.role = c.role;
+  r.host = std::move(c.host.name);
+  r.query = std::move(c.target.query);
+  const std::string& path = c.target.path;
+
+  switch (c.role) {
+    case HostRole::admin:
+      r.context = ContextType::admin;
+      r.clean_path = path;
+      return r;
+    case HostRole::unknown:
+      r.context = ContextType::shop;  // no store: the handlers answer "store not found"
+      r.clean_path = path;
+      return r;
+    case HostRole::store:
+      r.clean_path = path;
+      if (!found) {
+        r.context = ContextType::shop;
+        return r;
+      }
+      r.store = std::move(found);
+      r.mode = c.mode;
+      return finish_store_host(std::move(r), c.target);
+    case HostRole::platform:
+      break;
+  }
+  const StorePath split = split_store_path(path);
+  if (split.form == PathForm::plain) {
+    r.context = context_of_platform_path(path);
+    r.clean_path = path;
+    return r;
+  }
+  r.context = split.form == PathForm::shop ? ContextType::shop : ContextType::store_dashboard;
+  r.clean_path.assign(split.clean_path);
+  if (found) {
+    r.base_path = (split.form == PathForm::shop ? "/stores/" : "/store/") + found->code;
+    r.store = std::move(found);
+    r.mode = DetectionMode::path_based;
+  }
+  return r;
+}
+
+Result<Resolution> resolve(const Platform& platform, const RequestHead& request,
+                           const StoreDirectory& directory) {
+  auto classification = classify(platform, request);
+  if (!classification) {
+    return classification.error();
+  }
+  StorePtr found = answer(directory, classification->lookup);
+  return finish(std::move(*classification), std::move(found));
+}
+
+}  // namespace orion::core

@@ -1,0 +1,43 @@
+#include "core/error.hpp"
+
+#include <stdexcept>
+
+namespace orion::core {
+
+std::string_view to_string(Errc code) noexcept {
+  switch (code) {
+    case Errc::missing_host:
+      return "missing_host";
+    case Errc::invalid_host:
+      return "invalid_host";
+    case Errc::host_too_long:
+      return "host_too_long";
+    case Errc::invalid_target:
+      return "invalid_target";
+    case Errc::invalid_path:
+      return "invalid_path";
+    case Errc::invalid_store_code:
+      return "invalid_store_code";
+    case Errc::reserved_store_code:
+      return "reserved_store_code";
+    case Errc::invalid_domain:
+      return "invalid_domain";
+    case Errc::domain_is_ip:
+      return "domain_is_ip";
+    case Errc::domain_is_public_suffix:
+      return "domain_is_public_suffix";
+    case Errc::domain_is_platform:
+      return "domain_is_platform";
+    case Errc::invalid_platform_domain:
+      return "invalid_platform_domain";
+    case Errc::wrong_store:
+      return "wrong_store";
+  }
+  return "unknown";
+}
+
+void throw_exception_from_error(const Error& error, const boost::source_location& /*loc*/) {
+  throw std::logic_error(std::string(to_string(error.code)) + ": " + error.message);
+}
+
+}  // namespace orion::core

@@ -1,0 +1,48 @@
+// Errors of the pure tenant-resolution core. Every expected failure (bad input, an unknown or
+// foreign store) is a value of this type; the HTTP layer maps `Errc` to a status in one place.
+#pragma once
+
+#include <boost/system/result.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace orion::core {
+
+enum class Errc : std::uint8_t {
+  missing_host,             // no Host header and no authority in the target (400)
+  invalid_host,             // a host that is not a valid name or IP literal (400)
+  host_too_long,            // more than 253 characters once normalised (400)
+  invalid_target,           // a request-target Orion does not accept (400)
+  invalid_path,             // a path with bad escapes, control characters or encoded slashes (400)
+  invalid_store_code,       // not ^[a-z0-9-]{3,50}$ or a leading/trailing hyphen (422)
+  reserved_store_code,      // a code the platform keeps for itself (422)
+  invalid_domain,           // not a valid host name for a custom domain (422)
+  domain_is_ip,             // an IP literal given as a custom domain (422)
+  domain_is_public_suffix,  // a public suffix such as com or co.uk (422)
+  domain_is_platform,       // the platform domain or a name under it (422)
+  invalid_platform_domain,  // the configured platform domain is unusable (startup)
+  wrong_store,              // fail-closed: a store host asked for another store or context (404)
+};
+
+// The stable snake_case name of a code, as used in JSON error bodies and logs.
+std::string_view to_string(Errc code) noexcept;
+
+struct Error {
+  Errc code;
+  std::string message;  // one readable sentence naming what was wrong
+
+  friend bool operator==(const Error& a, const Error& b) = default;
+};
+
+// Reached only when a caller calls `value()` on a failed result: a programming error.
+[[noreturn]] void throw_exception_from_error(const Error& error, const boost::source_location& loc);
+
+template <class T>
+using Result = boost::system::result<T, Error>;
+
+inline Error make_error(Errc code, std::string message) { return Error{code, std::move(message)}; }
+
+}  // namespace orion::core

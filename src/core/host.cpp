@@ -1,0 +1,241 @@
+#include "core/host.hpp"
+
+#include "core/text.hpp"
+
+#include <idn2.h>
+
+#include <algorithm>
+#include <boost/url/ipv6_address.hpp>
+#include <charconv>
+
+namespace orion::core {
+namespace {
+
+// Caps the work done on hostile input before normalisation; no real host, however encoded, comes
+// near it.
+constexpr std::size_t kMaxRawHostLength = 2048;
+
+Error invalid(std::string message) { return make_error(Errc::invalid_host, std::move(message)); }
+
+bool is_ascii(std::string_view s) noexcept {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+using text::is_digit;
+
+bool is_ldh(char c) noexcept { return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-'; }
+
+bool check_port(std::string_view port) noexcept {
+  if (port.empty()) {
+    return true;  // "host:" is allowed by RFC 3986 and means the default port
+  }
+  if (port.size() > 5 || !std::all_of(port.begin(), port.end(), is_digit)) {
+    return false;
+  }
+  unsigned value = 0;
+  std::from_chars(port.data(), port.data() + port.size(), value);
+  return value <= 65535;
+}
+
+// A dotted quad with four decimal octets, none with a leading zero (which some resolvers would
+// read as octal: refusing it keeps "which address is this" unambiguous).
+bool is_dotted_quad(std::string_view name) noexcept {
+  int parts = 0;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t dot = std::min(name.find('.', start), name.size());
+    const std::string_view octet = name.substr(start, dot - start);
+    if (octet.empty() || octet.size() > 3 || !std::all_of(octet.begin(), octet.end(), is_digit) ||
+        (octet.size() > 1 && octet.front() == '0')) {
+      return false;
+    }
+    unsigned value = 0;
+    std::from_chars(octet.data(), octet.data() + octet.size(), value);
+    if (value > 255) {
+      return false;
+    }
+    ++parts;
+    start = dot + 1;
+  }
+  return parts == 4;
+}
+
+// Checks a lower-case ASCII name label by label and tells a host name from an IPv4 address.
+Result<HostKind> check_ascii_name(std::string_view name) {
+  if (name.empty()) {
+    return invalid("host is empty");
+  }
+  if (name.size() > kMaxHostLength) {
+    return make_error(Errc::host_too_long, "host is longer than 253 characters");
+  }
+  std::string_view last_label;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t dot = std::min(name.find('.', start), name.size());
+    const std::string_view label = name.substr(start, dot - start);
+    if (label.empty()) {
+      return invalid("host has an empty label");
+    }
+    if (label.size() > kMaxLabelLength) {
+      return invalid("host has a label longer than 63 characters");
+    }
+    if (!std::all_of(label.begin(), label.end(), is_ldh)) {
+      return invalid("host may contain only letters, digits, hyphens and dots");
+    }
+    if (label.front() == '-' || label.back() == '-') {
+      return invalid("a host label may not start or end with a hyphen");
+    }
+    last_label = label;
+    start = dot + 1;
+  }
+  // A name whose last label is a number is an IPv4 address or nothing: "1.2.3", "0x7f.1" and
+  // "1.2.3.04" are spellings that different parsers read differently, so none is accepted.
+  if (std::all_of(last_label.begin(), last_label.end(), is_digit)) {
+    if (!is_dotted_quad(name)) {
+      return invalid("host ends in a number but is not a dotted-quad IPv4 address");
+    }
+    return HostKind::ipv4;
+  }
+  return HostKind::name;
+}
+
+Result<Host> normalize_ipv6_literal(std::string_view literal) {
+  if (literal.size() < 3 || literal.back() != ']') {
+    return invalid("IPv6 literal is not closed by ']'");
+  }
+  const std::string_view inner = literal.substr(1, literal.size() - 2);
+  if (inner.front() == 'v' || inner.front() == 'V') {
+    return invalid("IPvFuture literals are not accepted");
+  }
+  if (inner.find('%') != std::string_view::npos) {
+    return invalid("IPv6 zone identifiers are not accepted");
+  }
+  auto address = boost::urls::parse_ipv6_address(inner);
+  if (!address) {
+    return invalid("malformed IPv6 literal");
+  }
+  return Host{"[" + address->to_string() + "]", HostKind::ipv6};
+}
+
+// Converts a UTF-8 name to its ASCII (punycode) form following UTS #46 non-transitional
+// processing, falling back to transitional processing for names only it allows (such as those
+// with a sharp s), as browsers and curl do.
+Result<std::string> to_ascii(const std::string& utf8) {
+  char* out = nullptr;
+  int rc = idn2_lookup_u8(reinterpret_cast<const uint8_t*>(utf8.c_str()),
+                          reinterpret_cast<uint8_t**>(&out), IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+  if (rc == IDN2_DISALLOWED) {
+    rc = idn2_lookup_u8(reinterpret_cast<const uint8_t*>(utf8.c_str()),
+                        reinterpret_cast<uint8_t**>(&out), IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
+  }
+  if (rc != IDN2_OK) {
+    return invalid(std::string("host is not a valid internationalised domain name (") +
+                   idn2_strerror(rc) + ")");
+  }
+  std::string ascii(out);
+  idn2_free(out);
+  return ascii;
+}
+
+}  // namespace
+
+Result<Host> normalize_host(std::string_view host) {
+  if (host.empty()) {
+    return invalid("host is empty");
+  }
+  if (host.size() > kMaxRawHostLength) {
+    return make_error(Errc::host_too_long, "host is longer than 253 characters");
+  }
+  if (host.front() == '[') {
+    return normalize_ipv6_literal(host);
+  }
+  std::string name;
+  if (host.find('%') != std::string_view::npos) {
+    if (!text::append_percent_decoded(host, name)) {
+      return invalid("host has a malformed percent-escape");
+    }
+  } else {
+    name.assign(host);
+  }
+  if (std::any_of(name.begin(), name.end(),
+                  [](char c) { return c == ' ' || text::is_control(c); })) {
+    return invalid("host contains a control character or a space");
+  }
+  bool stripped_dot = false;
+  if (name.back() == '.') {
+    name.pop_back();
+    stripped_dot = true;
+  }
+  if (!is_ascii(name)) {
+    auto ascii = to_ascii(name);
+    if (!ascii) {
+      return ascii.error();
+    }
+    name = std::move(*ascii);
+    // UTS #46 maps ideographic full stops to '.', so a trailing one shows up only now.
+    if (!name.empty() && name.back() == '.') {
+      if (stripped_dot) {
+        return invalid("host has an empty label");
+      }
+      name.pop_back();
+    }
+  }
+  text::lower_ascii(name);
+  auto kind = check_ascii_name(name);
+  if (!kind) {
+    return kind.error();
+  }
+  return Host{std::move(name), *kind};
+}
+
+Result<Host> normalize_authority(std::string_view authority) {
+  if (authority.empty()) {
+    return make_error(Errc::missing_host, "the request names no host");
+  }
+  if (authority.find('@') != std::string_view::npos) {
+    return invalid("user information is not allowed in a host");
+  }
+  std::string_view host = authority;
+  std::string_view port;
+  bool has_port = false;
+  if (authority.front() == '[') {
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) {
+      return invalid("IPv6 literal is not closed by ']'");
+    }
+    host = authority.substr(0, close + 1);
+    const std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') {
+        return invalid("unexpected characters after an IPv6 literal");
+      }
+      port = rest.substr(1);
+      has_port = true;
+    }
+  } else if (const std::size_t colon = authority.find(':'); colon != std::string_view::npos) {
+    if (authority.find(':', colon + 1) != std::string_view::npos) {
+      return invalid("an IPv6 address in a host must be enclosed in brackets");
+    }
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    has_port = true;
+  }
+  if (has_port && !check_port(port)) {
+    return invalid("host has an invalid port");
+  }
+  if (host.empty()) {
+    return invalid("host is empty");
+  }
+  return normalize_host(host);
+}
+
+bool is_same_or_under(std::string_view host, std::string_view domain) noexcept {
+  if (host.size() == domain.size()) {
+    return host == domain;
+  }
+  return host.size() > domain.size() && host.ends_with(domain) &&
+         host[host.size() - domain.size() - 1] == '.';
+}
+
+}  // namespace orion::core
