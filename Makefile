@@ -1,0 +1,53 @@
+# The two commands of the README, and the few others a developer needs. Each installs what is
+# missing first (scripts/install-deps), so a fresh Debian machine needs nothing else.
+SHELL := /bin/bash
+ORION := build/release/src/cli/orion
+CXX_SOURCES = $(shell find src tests fuzz bench -name '*.cpp' -o -name '*.hpp' 2>/dev/null)
+
+.PHONY: all deps build run test format format-check bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+
+# Until the server exists (issue 4 brings `orion demo`), show what runs today: the command tree
+# and how the resolution core reads the seed's three example requests.
+run: build
+	@$(ORION) --help
+	@for req in "orion.lu /shop/products" "orion.myplatform.com /shop/products" \
+	            "myplatform.com /stores/ORION/shop/products"; do \
+	  set -- $$req; echo; echo "GET $$2  Host: $$1"; \
+	  $(ORION) resolve --platform-domain myplatform.com --host "$$1" "$$2" | sed 's/^/  /'; \
+	done
+
+# Every suite, in the debug build with AddressSanitizer and UndefinedBehaviorSanitizer.
+test: deps format-check
+	@cmake --preset debug >/dev/null
+	@cmake --build --preset debug
+	@ctest --preset debug
+
+format:
+	@clang-format -i $(CXX_SOURCES)
+
+format-check: deps
+	@clang-format --dry-run -Werror $(CXX_SOURCES) || \
+	  { echo "make: clang-format would change the files above; run 'make format'" >&2; exit 1; }
+
+bench: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release --target detection_bench
+	@build/release/bench/detection_bench --benchmark_repetitions=10 \
+	  --benchmark_report_aggregates_only=true
+
+# A short coverage-guided run of every fuzz target (FUZZ_SECONDS each), clang + ASan + UBSan.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@fuzz/run.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf build

@@ -1,0 +1,32 @@
+# Fails when a file of src/core includes a header outside the allow-list: src/core is the pure
+# part of Orion (no I/O, no Asio, no database), and this keeps it so.
+# Usage: cmake -DCORE_DIR=<src/core> -P check_core_includes.cmake
+set(allowed
+  "core/.*"
+  "boost/system/result\\.hpp" "boost/url/ipv6_address\\.hpp" "boost/url/parse\\.hpp"
+  "boost/url/url_view\\.hpp"
+  "idn2\\.h" "libpsl\\.h"
+  "algorithm" "array" "charconv" "compare" "cstddef" "cstdint" "functional" "limits" "memory"
+  "optional" "span" "stdexcept" "string" "string_view" "type_traits" "utility" "vector")
+list(JOIN allowed "|" allowed_regex)
+
+file(GLOB_RECURSE sources "${CORE_DIR}/*.hpp" "${CORE_DIR}/*.cpp")
+if(NOT sources)
+  message(FATAL_ERROR "no sources under ${CORE_DIR}")
+endif()
+set(bad "")
+foreach(source IN LISTS sources)
+  file(STRINGS "${source}" lines REGEX "^[ \t]*#[ \t]*include")
+  foreach(line IN LISTS lines)
+    string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*[<\"]([^>\"]+)[>\"].*" "\\1" header "${line}")
+    if(NOT header MATCHES "^(${allowed_regex})$")
+      list(APPEND bad "${source}: ${header}")
+    endif()
+  endforeach()
+endforeach()
+list(LENGTH sources count)
+if(bad)
+  list(JOIN bad "\n  " text)
+  message(FATAL_ERROR "src/core includes headers outside its allow-list:\n  ${text}")
+endif()
+message(STATUS "src/core: ${count} files, every include allowed")
