@@ -76,30 +76,41 @@ bool names_other_store(std::string_view code, const Store& store) {
 Result<Resolution> finish_store_host(Resolution r, const Target& target) {
   const Store& store = *r.store;
   const StorePath split = split_store_path(target.path);
+  std::string_view path = target.path;
   if (split.form != PathForm::plain) {
     if (names_other_store(split.code, store)) {
       return wrong_store("this host serves one store only; the path names another");
     }
-    r.clean_path.assign(split.clean_path);
-    if (split.form == PathForm::shop) {
-      r.context = ContextType::shop;
-    } else {
-      r.context = ContextType::store_dashboard;
-      r.base_path = "/store/" + store.code;
+    // The handlers route on what follows the host's own prefix, so that is what the checks
+    // below must see: "/stores/{own}/admin" is "/admin" to them.
+    path = split.clean_path;
+    const StorePath inner = split_store_path(path);
+    if (inner.form != PathForm::plain && names_other_store(inner.code, store)) {
+      return wrong_store("this host serves one store only; the path names another");
     }
-    return r;
   }
-  if (path_is_under(target.path, "/admin")) {
+  if (path_is_under(path, "/admin")) {
     return wrong_store("the admin interface is served on the platform host only");
   }
-  if (path_is_under(target.path, "/static/stores")) {
-    const StorePath files = split_store_path(std::string_view(target.path).substr(7));
+  if (path_is_under(path, "/static/stores")) {
+    const StorePath files = split_store_path(path.substr(7));
     if (files.code.empty() || names_other_store(files.code, store)) {
       return wrong_store("a store host serves its own store's files only");
     }
   }
-  r.clean_path = target.path;
-  r.context = path_is_under(target.path, "/api") ? ContextType::api : ContextType::shop;
+  r.clean_path.assign(path);
+  switch (split.form) {
+    case PathForm::shop:
+      r.context = ContextType::shop;
+      break;
+    case PathForm::dashboard:
+      r.context = ContextType::store_dashboard;
+      r.base_path = "/store/" + store.code;
+      break;
+    case PathForm::plain:
+      r.context = path_is_under(path, "/api") ? ContextType::api : ContextType::shop;
+      break;
+  }
   return r;
 }
 

@@ -41,21 +41,24 @@ Result<std::string> validate_custom_domain(std::string_view input,
     return make_error(Errc::domain_is_ip, "an IP address cannot be a custom domain");
   }
   const std::string& name = host->name;
-  if (name.find('.') == std::string::npos) {
-    return invalid("a custom domain needs at least two labels (shop.example.com)");
-  }
   if (is_same_or_under(name, platform_domain)) {
     return make_error(Errc::domain_is_platform,
                       "'" + name + "' is the platform's own domain or under it; stores get " +
                           "their subdomain there automatically");
   }
   // The built-in list is compiled into libpsl: no file is read here. Without one, nothing can be
-  // shown not to be a public suffix, so every name is refused (fail closed).
+  // shown not to be a public suffix, so every name is refused (fail closed). Checked before the
+  // label count so that "com" is reported as the public suffix it is; without the implicit "*"
+  // rule, an unlisted single label ("localhost") is not called one, and fails the count below.
   const psl_ctx_t* psl = psl_builtin();
-  if (psl == nullptr || psl_is_public_suffix2(psl, name.c_str(), PSL_TYPE_ANY) != 0) {
+  if (psl == nullptr ||
+      psl_is_public_suffix2(psl, name.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0) {
     return make_error(Errc::domain_is_public_suffix,
                       "'" + name + "' is a public suffix (like com or co.uk) that nobody owns; " +
                           "use a domain registered under it");
+  }
+  if (name.find('.') == std::string::npos) {
+    return invalid("a custom domain needs at least two labels (shop.example.com)");
   }
   return name;
 }

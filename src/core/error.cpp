@@ -32,6 +32,18 @@ std::string_view to_string(Errc code) noexcept {
       return "invalid_platform_domain";
     case Errc::wrong_store:
       return "wrong_store";
+    case Errc::invalid_input:
+      return "invalid_input";
+    case Errc::not_found:
+      return "not_found";
+    case Errc::conflict:
+      return "conflict";
+    case Errc::unavailable:
+      return "unavailable";
+    case Errc::schema_too_new:
+      return "schema_too_new";
+    case Errc::internal:
+      return "internal";
   }
   return "unknown";
 }

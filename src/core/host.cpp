@@ -5,6 +5,7 @@
 #include <idn2.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/url/ipv6_address.hpp>
 #include <charconv>
 
@@ -61,6 +62,16 @@ bool is_dotted_quad(std::string_view name) noexcept {
   return parts == 4;
 }
 
+// A label URL parsers (WHATWG "ends in a number") and inet_aton read as a number: decimal digits,
+// or "0x" and hex digits, so that "127.0.0.0x1" is 127.0.0.1 to a browser.
+bool is_number_label(std::string_view label) noexcept {
+  if (label.starts_with("0x")) {
+    return std::all_of(label.begin() + 2, label.end(),
+                       [](char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); });
+  }
+  return std::all_of(label.begin(), label.end(), [](char c) { return is_digit(c); });
+}
+
 // Checks a lower-case ASCII name label by label and tells a host name from an IPv4 address.
 Result<HostKind> check_ascii_name(std::string_view name) {
   if (name.empty()) {
@@ -80,7 +91,9 @@ Result<HostKind> check_ascii_name(std::string_view name) {
     if (label.size() > kMaxLabelLength) {
       return invalid("host has a label longer than 63 characters");
     }
-    if (!std::all_of(label.begin(), label.end(), is_ldh)) {
+    // Lambdas rather than function pointers here and below, so that the per-character test is
+    // inlined (bench/detection_bench.cpp).
+    if (!std::all_of(label.begin(), label.end(), [](char c) { return is_ldh(c); })) {
       return invalid("host may contain only letters, digits, hyphens and dots");
     }
     if (label.front() == '-' || label.back() == '-') {
@@ -91,13 +104,57 @@ Result<HostKind> check_ascii_name(std::string_view name) {
   }
   // A name whose last label is a number is an IPv4 address or nothing: "1.2.3", "0x7f.1" and
   // "1.2.3.04" are spellings that different parsers read differently, so none is accepted.
-  if (std::all_of(last_label.begin(), last_label.end(), is_digit)) {
+  if (is_number_label(last_label)) {
     if (!is_dotted_quad(name)) {
       return invalid("host ends in a number but is not a dotted-quad IPv4 address");
     }
     return HostKind::ipv4;
   }
   return HostKind::name;
+}
+
+// The RFC 5952 text form. Boost.URL's to_string() also writes "::" for a single zero field
+// ("1::2:3:4:5:6:7"), which §4.2.2 forbids, so only IPv4-mapped addresses, which it writes as
+// §5 recommends ("::ffff:192.0.2.1"), are left to it.
+std::string to_rfc5952(const boost::urls::ipv6_address& address) {
+  if (address.is_v4_mapped()) {
+    return address.to_string();
+  }
+  const auto bytes = address.to_bytes();
+  std::array<unsigned, 8> fields{};
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    fields[i] = bytes[2 * i] * 256U + bytes[2 * i + 1];
+  }
+  // The first longest run of two or more zero fields becomes "::" (§4.2.2, §4.2.3).
+  std::size_t run_start = fields.size();
+  std::size_t run_length = 1;
+  for (std::size_t i = 0; i < fields.size();) {
+    std::size_t end = i;
+    while (end < fields.size() && fields[end] == 0) {
+      ++end;
+    }
+    if (end - i > run_length) {
+      run_start = i;
+      run_length = end - i;
+    }
+    i = std::max(end, i + 1);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < fields.size();) {
+    if (i == run_start) {
+      out += "::";
+      i += run_length;
+      continue;
+    }
+    if (!out.empty() && out.back() != ':') {
+      out.push_back(':');
+    }
+    char hex[4];
+    const auto written = std::to_chars(hex, hex + sizeof hex, fields[i], 16);
+    out.append(hex, written.ptr);
+    ++i;
+  }
+  return out;
 }
 
 Result<Host> normalize_ipv6_literal(std::string_view literal) {
@@ -115,7 +172,7 @@ Result<Host> normalize_ipv6_literal(std::string_view literal) {
   if (!address) {
     return invalid("malformed IPv6 literal");
   }
-  return Host{"[" + address->to_string() + "]", HostKind::ipv6};
+  return Host{"[" + to_rfc5952(*address) + "]", HostKind::ipv6};
 }
 
 // Converts a UTF-8 name to its ASCII (punycode) form following UTS #46 non-transitional
@@ -128,6 +185,9 @@ Result<std::string> to_ascii(const std::string& utf8) {
   if (rc == IDN2_DISALLOWED) {
     rc = idn2_lookup_u8(reinterpret_cast<const uint8_t*>(utf8.c_str()),
                         reinterpret_cast<uint8_t**>(&out), IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
+  }
+  if (rc == IDN2_TOO_BIG_DOMAIN) {
+    return make_error(Errc::host_too_long, "host is longer than 253 characters");
   }
   if (rc != IDN2_OK) {
     return invalid(std::string("host is not a valid internationalised domain name (") +

@@ -26,6 +26,17 @@ constexpr bool sorted_reserved() {
 
 static_assert(sorted_reserved(), "kReserved must stay sorted for binary_search");
 
+constexpr std::size_t longest_reserved() {
+  std::size_t longest = 0;
+  for (const std::string_view word : kReserved) {
+    longest = std::max(longest, word.size());
+  }
+  return longest;
+}
+
+// No code longer than every reserved word can be on the list: most codes skip the search.
+constexpr std::size_t kLongestReserved = longest_reserved();
+
 bool is_code_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || text::is_digit(c) || c == '-';
 }
@@ -40,7 +51,8 @@ bool is_reserved_store_code(std::string_view code) noexcept {
   if (code.size() >= 4 && code[2] == '-' && code[3] == '-') {
     return true;
   }
-  return std::binary_search(kReserved.begin(), kReserved.end(), code);
+  return code.size() <= kLongestReserved &&
+         std::binary_search(kReserved.begin(), kReserved.end(), code);
 }
 
 Result<std::string> validate_store_code(std::string_view input) {
@@ -50,7 +62,8 @@ Result<std::string> validate_store_code(std::string_view input) {
   }
   std::string code(trimmed);
   text::lower_ascii(code);
-  if (!std::all_of(code.begin(), code.end(), is_code_char)) {
+  // A lambda rather than the function pointer, so that the per-character test is inlined.
+  if (!std::all_of(code.begin(), code.end(), [](char c) { return is_code_char(c); })) {
     return make_error(Errc::invalid_store_code,
                       "a store code may contain only letters a-z, digits and hyphens");
   }
