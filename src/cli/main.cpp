@@ -1,11 +1,17 @@
 // orion: the one executable. Builds the CLI11 command tree from one class per command, parses,
-// and runs the chosen command. Later issues add serve, demo, migrate, store, domain, token, user.
+// and runs the chosen command. Later issues add serve and demo.
 #include <cstdio>
 #include <memory>
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/domain_command.hpp"
+#include "cli/migrate_command.hpp"
 #include "cli/resolve_command.hpp"
+#include "cli/store_command.hpp"
+#include "cli/token_command.hpp"
+#include "cli/user_command.hpp"
+#include "storage/secrets.hpp"
 
 namespace {
 
@@ -21,6 +27,10 @@ std::string one_line_failure(const CLI::App* app, const CLI::Error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (auto ready = orion::storage::init_secrets(); !ready) {
+    std::fprintf(stderr, "orion: %s\n", ready.error().message.c_str());
+    return 1;
+  }
   CLI::App app(
       "Orion: a multi-tenant storefront platform. One deployment hosts many isolated\n"
       "stores, reached by custom domain, platform subdomain or platform path.",
@@ -30,6 +40,11 @@ int main(int argc, char** argv) {
   app.failure_message(one_line_failure);
 
   std::vector<std::unique_ptr<orion::cli::Command>> commands;
+  commands.push_back(std::make_unique<orion::cli::MigrateCommand>());
+  commands.push_back(std::make_unique<orion::cli::StoreCommand>());
+  commands.push_back(std::make_unique<orion::cli::DomainCommand>());
+  commands.push_back(std::make_unique<orion::cli::TokenCommand>());
+  commands.push_back(std::make_unique<orion::cli::UserCommand>());
   commands.push_back(std::make_unique<orion::cli::ResolveCommand>());
 
   std::vector<std::pair<CLI::App*, orion::cli::Command*>> chosen;

@@ -26,12 +26,12 @@ enum class Errc : std::uint8_t {
   invalid_platform_domain,  // the configured platform domain is unusable (startup)
   wrong_store,              // fail-closed: a store host asked for another store or context (404)
   // The general vocabulary the other modules share, so one table maps every error to a status.
-  invalid_input,            // a value that breaks a rule (422)
-  not_found,                // no such store, product, domain... (404)
-  conflict,                 // a duplicate or a state that forbids the change (409)
-  unavailable,              // the database or another dependency cannot be reached (503)
-  schema_too_new,           // the database was migrated by a newer Orion (startup)
-  internal,                 // a broken invariant; logged with the request id (500)
+  invalid_input,   // a value that breaks a rule (422)
+  not_found,       // no such store, product, domain... (404)
+  conflict,        // a duplicate or a state that forbids the change (409)
+  unavailable,     // the database or another dependency cannot be reached (503)
+  schema_too_new,  // the database was migrated by a newer Orion (startup)
+  internal,        // a broken invariant; logged with the request id (500)
 };
 
 // The stable snake_case name of a code, as used in JSON error bodies and logs.

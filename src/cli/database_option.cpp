@@ -1,0 +1,64 @@
+#include "cli/database_option.hpp"
+
+#include <cstdio>
+
+#include "storage/migrations.hpp"
+
+namespace orion::cli {
+
+void DatabaseOption::attach(CLI::App& command) {
+  Attached& attached = attached_.emplace_back(Attached{&command, {}});
+  command
+      .add_option("--db", attached.url, "Database URL: sqlite:PATH or postgresql://USER@HOST/DB")
+      ->envname("ORION_DB")
+      ->required();
+}
+
+const std::string& DatabaseOption::url() const noexcept {
+  static const std::string kNone;
+  for (const Attached& attached : attached_) {
+    if (attached.command->parsed()) {
+      return attached.url;
+    }
+  }
+  return kNone;
+}
+
+core::Result<std::unique_ptr<storage::Database>> DatabaseOption::open(bool migrated) const {
+  auto database =
+      storage::open_database(url(), storage::PoolOptions{1, 1},
+                             migrated ? storage::OpenMode::existing : storage::OpenMode::create);
+  if (!database || !migrated) {
+    return database;
+  }
+  auto version = storage::schema_version(**database);
+  if (!version) {
+    return version.error();
+  }
+  const auto known = storage::migrations_for((*database)->backend());
+  const std::int64_t newest = known.empty() ? 0 : known.back().version;
+  if (*version > newest) {
+    return core::make_error(core::Errc::schema_too_new,
+                            "the database schema is at version " + std::to_string(*version) +
+                                ", newer than this orion knows (" + std::to_string(newest) + ")");
+  }
+  if (*version < newest) {
+    return core::make_error(core::Errc::unavailable,
+                            "the database schema is at version " + std::to_string(*version) +
+                                " of " + std::to_string(newest) + "; run 'orion migrate --db " +
+                                (*database)->display_url() + "' first");
+  }
+  return database;
+}
+
+int fail(std::string_view command, std::string_view message) {
+  std::fprintf(stderr, "orion %.*s: %.*s\n", static_cast<int>(command.size()), command.data(),
+               static_cast<int>(message.size()), message.data());
+  return 1;
+}
+
+int fail(std::string_view command, const core::Error& error) {
+  return fail(command, error.message);
+}
+
+}  // namespace orion::cli

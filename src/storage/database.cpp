@@ -1,0 +1,174 @@
+#include "storage/database.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+
+namespace orion::storage {
+
+std::string_view to_string(Backend backend) noexcept {
+  return backend == Backend::sqlite ? "sqlite" : "postgres";
+}
+
+// A bounded pool with overflow, as SQLAlchemy's QueuePool: `size` connections stay open, up to
+// `max_overflow` more are opened under load and closed when returned. A connection is pinged
+// before it is handed out and replaced if the ping fails (a restarted server).
+class Pool {
+ public:
+  explicit Pool(PoolOptions options) : options_(options) {}
+
+  Result<Lease> acquire(const std::function<Result<std::unique_ptr<Connection>>()>& connect) {
+    std::unique_lock lock(mutex_);
+    const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+    for (;;) {
+      if (!idle_.empty()) {
+        std::unique_ptr<Connection> connection = std::move(idle_.front());
+        idle_.pop_front();
+        ++in_use_;
+        lock.unlock();
+        if (connection->ping()) {
+          return Lease(this, std::move(connection));
+        }
+        connection.reset();  // dead (the server restarted): open a fresh one in its place
+        auto fresh = connect();
+        if (!fresh) {
+          release_slot();
+          return fresh.error();
+        }
+        return Lease(this, std::move(*fresh));
+      }
+      if (open_ < options_.size + options_.max_overflow) {
+        ++open_;
+        ++in_use_;
+        lock.unlock();
+        auto fresh = connect();
+        if (!fresh) {
+          release_slot();
+          return fresh.error();
+        }
+        return Lease(this, std::move(*fresh));
+      }
+      if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+          open_ >= options_.size + options_.max_overflow) {
+        return core::make_error(core::Errc::unavailable,
+                                "no database connection became free in time");
+      }
+    }
+  }
+
+  void release(std::unique_ptr<Connection> connection) {
+    std::lock_guard lock(mutex_);
+    --in_use_;
+    if (connection == nullptr || open_ > options_.size) {
+      --open_;  // an overflow connection, or a lost one: close it
+    } else {
+      idle_.push_back(std::move(connection));
+    }
+    available_.notify_one();
+  }
+
+  Database::PoolState state() const {
+    std::lock_guard lock(mutex_);
+    return {open_, idle_.size(), in_use_};
+  }
+
+ private:
+  void release_slot() {
+    std::lock_guard lock(mutex_);
+    --open_;
+    --in_use_;
+    available_.notify_one();
+  }
+
+  PoolOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable available_;
+  std::deque<std::unique_ptr<Connection>> idle_;
+  std::size_t open_ = 0;
+  std::size_t in_use_ = 0;
+};
+
+Lease::~Lease() {
+  if (pool_ != nullptr && connection_ != nullptr) {
+    pool_->release(std::move(connection_));
+  }
+}
+
+Transaction::~Transaction() {
+  if (open_) {
+    (void)lease_->exec("ROLLBACK");
+  }
+}
+
+Result<QueryResult> Transaction::run(const Sql& sql, std::initializer_list<Value> params) {
+  return run(sql, std::span<const Value>(params.begin(), params.size()));
+}
+
+Result<QueryResult> Transaction::run(const Sql& sql, std::span<const Value> params) {
+  return lease_->run(sql, params);
+}
+
+Result<void> Transaction::commit() {
+  auto done = lease_->exec("COMMIT");
+  if (!done) {
+    return done;
+  }
+  open_ = false;
+  return {};
+}
+
+Result<void> UnscopedTransaction::run_script(std::string_view sql) {
+  return connection().exec(sql);
+}
+
+Database::Database(PoolOptions options) : pool_(std::make_unique<Pool>(options)) {}
+
+Database::~Database() = default;
+
+Database::PoolState Database::pool_state() const { return pool_->state(); }
+
+Result<Lease> Database::acquire() {
+  return pool_->acquire([this] { return connect(); });
+}
+
+Result<Lease> Database::begin_on(std::optional<std::int64_t> store_id, bool platform) {
+  auto lease = acquire();
+  if (!lease) {
+    return lease.error();
+  }
+  if (auto begun = (*lease)->exec((*lease)->begin_statement()); !begun) {
+    return begun.error();
+  }
+  if (auto scoped = (*lease)->set_transaction_scope(store_id, platform); !scoped) {
+    (void)(*lease)->exec("ROLLBACK");
+    return scoped.error();
+  }
+  return lease;
+}
+
+Result<TenantTransaction> Database::begin(const TenantScope& scope) {
+  auto lease = begin_on(scope.store_id(), false);
+  if (!lease) {
+    return lease.error();
+  }
+  return TenantTransaction(std::move(*lease), backend(), scope);
+}
+
+Result<PlatformTransaction> Database::begin_platform() {
+  auto lease = begin_on(std::nullopt, true);
+  if (!lease) {
+    return lease.error();
+  }
+  return PlatformTransaction(std::move(*lease), backend());
+}
+
+Result<UnscopedTransaction> Database::begin_unscoped() {
+  auto lease = begin_on(std::nullopt, false);
+  if (!lease) {
+    return lease.error();
+  }
+  return UnscopedTransaction(std::move(*lease), backend());
+}
+
+}  // namespace orion::storage

@@ -1,0 +1,188 @@
+// The one database abstraction: a pool of connections to SQLite or PostgreSQL, transactions on
+// them, and prepared statements with bound parameters only (DESIGN.md §3, STYLE.md).
+//
+// Tenant isolation starts here: a transaction is opened either for one store (TenantTransaction,
+// only from a TenantScope) or for platform-wide work (PlatformTransaction). On PostgreSQL the
+// store id is set per transaction (set_config(..., true)), so a pooled connection can never carry
+// it into the next request, and row-level security enforces it a second time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "storage/tenant_scope.hpp"
+#include "storage/value.hpp"
+
+namespace orion::storage {
+
+using core::Error;
+using core::Result;
+
+enum class Backend : std::uint8_t { sqlite, postgres };
+
+std::string_view to_string(Backend backend) noexcept;
+
+// A statement: a stable name (the prepared-statement name) and its text, with parameters
+// written $1, $2, ... for both backends. Always a compile-time constant: user data travels only
+// as bound parameters, never inside the text.
+struct Sql {
+  std::string_view name;
+  std::string_view text;
+};
+
+// One connection of a backend. Used through a Transaction; not thread-safe.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Runs a prepared statement (prepared on first use, then cached on this connection).
+  virtual Result<QueryResult> run(const Sql& sql, std::span<const Value> params) = 0;
+  // Runs trusted SQL without parameters: transaction control and migrations only.
+  virtual Result<void> exec(std::string_view sql) = 0;
+  // A cheap round trip proving the connection still works (the pool's pre-ping).
+  virtual bool ping() = 0;
+  // Sets the per-transaction tenant settings; a no-op where the backend has no row security.
+  virtual Result<void> set_transaction_scope(std::optional<std::int64_t> store_id,
+                                             bool platform) = 0;
+  virtual std::string_view begin_statement() const noexcept = 0;
+};
+
+struct PoolOptions {
+  std::size_t size = 4;          // connections kept open
+  std::size_t max_overflow = 8;  // extra connections opened under load, closed when returned
+  std::chrono::milliseconds acquire_timeout{5000};
+};
+
+class Pool;
+
+// A connection borrowed from the pool; returned when destroyed.
+class Lease {
+ public:
+  Lease(Pool* pool, std::unique_ptr<Connection> connection) noexcept
+      : pool_(pool), connection_(std::move(connection)) {}
+  Lease(Lease&& other) noexcept = default;
+  Lease& operator=(Lease&&) = delete;
+  Lease(const Lease&) = delete;
+  ~Lease();
+
+  Connection& operator*() const noexcept { return *connection_; }
+  Connection* operator->() const noexcept { return connection_.get(); }
+
+ private:
+  Pool* pool_;
+  std::unique_ptr<Connection> connection_;
+};
+
+class Database;
+
+// A transaction on one leased connection: rolled back on destruction unless committed.
+class Transaction {
+ public:
+  Transaction(Transaction&& other) noexcept
+      : lease_(std::move(other.lease_)), backend_(other.backend_), open_(other.open_) {
+    other.open_ = false;
+  }
+  Transaction& operator=(Transaction&&) = delete;
+  virtual ~Transaction();
+
+  Result<QueryResult> run(const Sql& sql, std::initializer_list<Value> params);
+  Result<QueryResult> run(const Sql& sql, std::span<const Value> params);
+  Result<void> commit();
+  [[nodiscard]] Backend backend() const noexcept { return backend_; }
+
+ protected:
+  Transaction(Lease lease, Backend backend) : lease_(std::move(lease)), backend_(backend) {}
+
+ protected:
+  Connection& connection() noexcept { return *lease_; }
+
+ private:
+  friend class Database;
+  Lease lease_;
+  Backend backend_;
+  bool open_ = true;
+};
+
+// A transaction for one store: the only kind tenant repositories accept.
+class TenantTransaction final : public Transaction {
+ public:
+  [[nodiscard]] std::int64_t store_id() const noexcept { return scope_.store_id(); }
+  [[nodiscard]] const TenantScope& scope() const noexcept { return scope_; }
+
+ private:
+  friend class Database;
+  TenantTransaction(Lease lease, Backend backend, const TenantScope& scope)
+      : Transaction(std::move(lease), backend), scope_(scope) {}
+  TenantScope scope_;
+};
+
+// A transaction for platform-wide work: the store registry, users, sessions, tokens, and the
+// few explicit cross-store reads (the store directory, admin listings).
+class PlatformTransaction final : public Transaction {
+ private:
+  friend class Database;
+  using Transaction::Transaction;
+};
+
+// A transaction with neither setting: on PostgreSQL every tenant table reads empty in it. Used
+// by migrations and by the isolation tests.
+class UnscopedTransaction final : public Transaction {
+ public:
+  // Runs a trusted multi-statement script (a migration): never user data.
+  Result<void> run_script(std::string_view sql);
+
+ private:
+  friend class Database;
+  using Transaction::Transaction;
+};
+
+// A connection factory plus a pool; the backends (sqlite/, postgres/) implement `connect`.
+class Database {
+ public:
+  virtual ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  [[nodiscard]] virtual Backend backend() const noexcept = 0;
+  // The URL with any password masked, for logs and messages.
+  [[nodiscard]] virtual std::string display_url() const = 0;
+
+  Result<TenantTransaction> begin(const TenantScope& scope);
+  Result<PlatformTransaction> begin_platform();
+  Result<UnscopedTransaction> begin_unscoped();
+
+  // Connections open and idle, for /metrics.
+  struct PoolState {
+    std::size_t open = 0;
+    std::size_t idle = 0;
+    std::size_t in_use = 0;
+  };
+  [[nodiscard]] PoolState pool_state() const;
+
+ protected:
+  explicit Database(PoolOptions options);
+  // Opens a new connection (settings applied). Called by the pool, possibly concurrently.
+  virtual Result<std::unique_ptr<Connection>> connect() = 0;
+
+ private:
+  friend class Lease;
+  Result<Lease> acquire();
+  Result<Lease> begin_on(std::optional<std::int64_t> store_id, bool platform);
+  std::unique_ptr<Pool> pool_;
+};
+
+enum class OpenMode : std::uint8_t { create, existing };
+
+// Opens the database a URL names: "sqlite:PATH" (":memory:" gets a single connection) or a libpq
+// URI "postgresql://..." / "postgres://...". Connects once to fail early. `existing`: a missing
+// SQLite file is an error rather than a new empty database.
+Result<std::unique_ptr<Database>> open_database(std::string_view url, PoolOptions options = {},
+                                                OpenMode mode = OpenMode::create);
+
+}  // namespace orion::storage

@@ -1,0 +1,208 @@
+#include "storage/orders.hpp"
+
+#include <array>
+#include <cstdio>
+#include <map>
+
+#include "storage/clock.hpp"
+#include "storage/customers.hpp"
+#include "storage/products.hpp"
+#include "storage/repository.hpp"
+
+namespace orion::storage::orders {
+namespace {
+
+constexpr std::array<std::string_view, 6> kStatuses = {"pending",   "paid",      "shipped",
+                                                       "delivered", "cancelled", "refunded"};
+
+#define ORION_ORDER_COLUMNS                                                          \
+  "o.id, o.store_id, o.order_number, o.customer_id, c.email, o.status, o.currency, " \
+  "o.total_cents, o.created_at, o.updated_at"
+
+OrderRecord read(const Row& row) {
+  OrderRecord o;
+  o.id = row.integer(0);
+  o.store_id = row.integer(1);
+  o.order_number = row.text(2);
+  o.customer_id = row.integer(3);
+  o.customer_email = row.text(4);
+  o.status = row.text(5);
+  o.currency = row.text(6);
+  o.total_cents = row.integer(7);
+  o.created_at = row.integer(8);
+  o.updated_at = row.integer(9);
+  return o;
+}
+
+OrderItemRecord read_item(const Row& row) {
+  return OrderItemRecord{row.integer(0),       row.integer(1), row.text(2),
+                         row.optional_text(3), row.integer(4), row.integer(5)};
+}
+
+constexpr Sql kNextNumber{"orders_next_number",
+                          "UPDATE store_sequences SET next_order_number = next_order_number + 1 "
+                          "WHERE store_id = $1 RETURNING next_order_number - 1"};
+constexpr Sql kTakeStock{"orders_take_stock",
+                         "UPDATE products SET stock = stock - $3 WHERE store_id = $1 AND id = $2 "
+                         "AND stock >= $3"};
+constexpr Sql kInsert{"orders_insert",
+                      "INSERT INTO orders (store_id, order_number, customer_id, status, currency, "
+                      "total_cents, created_at, updated_at) "
+                      "VALUES ($1, $2, $3, 'pending', $4, $5, $6, $6) RETURNING id"};
+constexpr Sql kInsertItem{"orders_insert_item",
+                          "INSERT INTO order_items (store_id, order_id, product_id, product_name, "
+                          "sku, unit_price_cents, quantity) VALUES ($1, $2, $3, $4, $5, $6, $7)"};
+constexpr Sql kGet{"orders_get", "SELECT " ORION_ORDER_COLUMNS
+                                 " FROM orders o JOIN customers c ON c.store_id = o.store_id "
+                                 "AND c.id = o.customer_id WHERE o.store_id = $1 AND o.id = $2"};
+constexpr Sql kByNumber{"orders_by_number",
+                        "SELECT " ORION_ORDER_COLUMNS
+                        " FROM orders o JOIN customers c ON c.store_id = o.store_id "
+                        "AND c.id = o.customer_id WHERE o.store_id = $1 AND o.order_number = $2"};
+constexpr Sql kList{"orders_list", "SELECT " ORION_ORDER_COLUMNS
+                                   " FROM orders o JOIN customers c ON c.store_id = o.store_id "
+                                   "AND c.id = o.customer_id WHERE o.store_id = $1 "
+                                   "ORDER BY o.id DESC LIMIT $2 OFFSET $3"};
+constexpr Sql kCount{"orders_count", "SELECT COUNT(*) FROM orders WHERE store_id = $1"};
+constexpr Sql kItems{"orders_items",
+                     "SELECT id, product_id, product_name, sku, unit_price_cents, quantity "
+                     "FROM order_items WHERE store_id = $1 AND order_id = $2 ORDER BY id"};
+constexpr Sql kSetStatus{"orders_set_status",
+                         "UPDATE orders SET status = $3, updated_at = $4 "
+                         "WHERE store_id = $1 AND id = $2"};
+
+#undef ORION_ORDER_COLUMNS
+
+Error invalid(std::string message) {
+  return core::make_error(core::Errc::invalid_input, std::move(message));
+}
+
+Result<std::optional<OrderRecord>> with_items(TenantTransaction& tx,
+                                              Result<std::optional<OrderRecord>> order) {
+  if (!order || !*order) {
+    return order;
+  }
+  auto items = repository::all_rows(tx.run(kItems, {tx.store_id(), (*order)->id}), read_item);
+  if (!items) {
+    return items.error();
+  }
+  (*order)->items = std::move(*items);
+  return order;
+}
+
+}  // namespace
+
+Result<OrderRecord> create(TenantTransaction& tx, std::string_view customer_email,
+                           std::span<const OrderLine> lines) {
+  if (lines.empty()) {
+    return invalid("an order needs at least one item");
+  }
+  if (lines.size() > kMaxLines) {
+    return invalid("an order has at most 100 lines");
+  }
+  // The same product twice is one line; std::map keeps the order stable.
+  std::map<std::int64_t, std::int64_t> quantities;
+  for (const OrderLine& line : lines) {
+    if (line.quantity < 1 || line.quantity > kMaxQuantity) {
+      return invalid("quantity must be between 1 and 10000");
+    }
+    quantities[line.product_id] += line.quantity;
+    if (quantities[line.product_id] > kMaxQuantity) {
+      return invalid("quantity must be between 1 and 10000");
+    }
+  }
+  auto customer = customers::find_or_create(tx, customer_email);
+  if (!customer) {
+    return customer.error();
+  }
+  std::vector<std::pair<ProductRecord, std::int64_t>> picked;
+  std::int64_t total = 0;
+  std::string currency;
+  for (const auto& [product_id, quantity] : quantities) {
+    auto product = products::get(tx, product_id);
+    if (!product) {
+      return product.error();
+    }
+    if (!*product || !(*product)->is_active) {
+      return invalid("product " + std::to_string(product_id) + " is not for sale in this store");
+    }
+    if (currency.empty()) {
+      currency = (*product)->currency;
+    } else if (currency != (*product)->currency) {
+      return invalid("all products of an order must have the same currency");
+    }
+    if ((*product)->stock) {
+      auto taken = tx.run(kTakeStock, {tx.store_id(), product_id, quantity});
+      if (!taken) {
+        return taken.error();
+      }
+      if (taken->affected != 1) {
+        return core::make_error(core::Errc::conflict, "not enough stock of " + (*product)->name);
+      }
+    }
+    total += (*product)->price_cents * quantity;
+    picked.emplace_back(std::move(**product), quantity);
+  }
+  auto number = repository::single_row(tx.run(kNextNumber, {tx.store_id()}),
+                                       [](const Row& row) { return row.integer(0); });
+  if (!number) {
+    return number.error();
+  }
+  std::array<char, 32> order_number{};
+  std::snprintf(order_number.data(), order_number.size(), "%06lld",
+                static_cast<long long>(*number));
+  const std::int64_t now = unix_now();
+  auto id = repository::single_row(tx.run(kInsert, {tx.store_id(), std::string(order_number.data()),
+                                                    customer->id, currency, total, now}),
+                                   [](const Row& row) { return row.integer(0); });
+  if (!id) {
+    return id.error();
+  }
+  for (const auto& [product, quantity] : picked) {
+    const Value sku = product.sku ? Value(*product.sku) : Value(Null{});
+    if (auto item = tx.run(kInsertItem, {tx.store_id(), *id, product.id, product.name, sku,
+                                         product.price_cents, quantity});
+        !item) {
+      return item.error();
+    }
+  }
+  return repository::found(get(tx, *id), "order " + std::to_string(*id));
+}
+
+Result<std::optional<OrderRecord>> get(TenantTransaction& tx, std::int64_t id) {
+  return with_items(tx, repository::optional_row(tx.run(kGet, {tx.store_id(), id}), read));
+}
+
+Result<std::optional<OrderRecord>> find_by_number(TenantTransaction& tx, std::string_view number) {
+  return with_items(
+      tx, repository::optional_row(tx.run(kByNumber, {tx.store_id(), std::string(number)}), read));
+}
+
+Result<std::vector<OrderRecord>> list(TenantTransaction& tx, Page page) {
+  auto checked = repository::checked_page(page);
+  if (!checked) {
+    return checked.error();
+  }
+  return repository::all_rows(tx.run(kList, {tx.store_id(), checked->limit, checked->offset}),
+                              read);
+}
+
+Result<std::int64_t> count(TenantTransaction& tx) {
+  return repository::single_row(tx.run(kCount, {tx.store_id()}),
+                                [](const Row& row) { return row.integer(0); });
+}
+
+Result<OrderRecord> set_status(TenantTransaction& tx, std::int64_t id, std::string_view status) {
+  if (std::find(kStatuses.begin(), kStatuses.end(), status) == kStatuses.end()) {
+    return invalid("status must be one of pending, paid, shipped, delivered, cancelled, refunded");
+  }
+  if (auto done = repository::affected_one(
+          tx.run(kSetStatus, {tx.store_id(), id, std::string(status), unix_now()}),
+          "order " + std::to_string(id));
+      !done) {
+    return done.error();
+  }
+  return repository::found(get(tx, id), "order " + std::to_string(id));
+}
+
+}  // namespace orion::storage::orders

@@ -1,0 +1,171 @@
+#include "storage/products.hpp"
+
+#include "storage/clock.hpp"
+#include "storage/repository.hpp"
+
+namespace orion::storage::products {
+namespace {
+
+constexpr std::int64_t kMaxPriceCents = 100'000'000'000;  // one billion in any currency
+
+#define ORION_PRODUCT_COLUMNS                                                                  \
+  "id, store_id, sku, name, description, price_cents, currency, stock, image_url, is_active, " \
+  "created_at, updated_at"
+
+ProductRecord read(const Row& row) {
+  return ProductRecord{
+      row.integer(0),       row.integer(1), row.optional_text(2), row.text(3),
+      row.text(4),          row.integer(5), row.text(6),          row.optional_integer(7),
+      row.optional_text(8), row.boolean(9), row.integer(10),      row.integer(11)};
+}
+
+constexpr Sql kInsert{"products_insert",
+                      "INSERT INTO products (store_id, sku, name, description, price_cents, "
+                      "currency, stock, image_url, is_active, created_at, updated_at) "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) "
+                      "RETURNING " ORION_PRODUCT_COLUMNS};
+constexpr Sql kGet{"products_get", "SELECT " ORION_PRODUCT_COLUMNS
+                                   " FROM products WHERE store_id = $1 AND id = $2 "
+                                   "AND deleted_at IS NULL"};
+constexpr Sql kList{"products_list",
+                    "SELECT " ORION_PRODUCT_COLUMNS
+                    " FROM products WHERE store_id = $1 AND deleted_at IS NULL "
+                    "AND (is_active OR NOT $2) ORDER BY id DESC LIMIT $3 OFFSET $4"};
+constexpr Sql kCount{"products_count",
+                     "SELECT COUNT(*) FROM products WHERE store_id = $1 AND deleted_at IS NULL "
+                     "AND (is_active OR NOT $2)"};
+constexpr Sql kUpdate{"products_update",
+                      "UPDATE products SET sku = $3, name = $4, description = $5, "
+                      "price_cents = $6, stock = $7, image_url = $8, is_active = $9, "
+                      "updated_at = $10 WHERE store_id = $1 AND id = $2 AND deleted_at IS NULL "
+                      "RETURNING " ORION_PRODUCT_COLUMNS};
+constexpr Sql kDelete{"products_delete",
+                      "UPDATE products SET deleted_at = $3, is_active = FALSE WHERE store_id = $1 "
+                      "AND id = $2 AND deleted_at IS NULL"};
+
+#undef ORION_PRODUCT_COLUMNS
+
+Value optional_value(const std::optional<std::string>& v) { return v ? Value(*v) : Value(Null{}); }
+Value optional_value(const std::optional<std::int64_t>& v) { return v ? Value(*v) : Value(Null{}); }
+
+// Checks every field of a complete product; returns it normalised (trimmed).
+Result<NewProduct> checked(NewProduct p) {
+  auto name = repository::checked_text("name", p.name, 1, 200);
+  if (!name) {
+    return name.error();
+  }
+  p.name = std::move(*name);
+  auto description = repository::checked_text("description", p.description, 0, 10000, true);
+  if (!description) {
+    return description.error();
+  }
+  p.description = std::move(*description);
+  if (p.price_cents < 0 || p.price_cents > kMaxPriceCents) {
+    return core::make_error(core::Errc::invalid_input,
+                            "price_cents must be between 0 and 100000000000");
+  }
+  if (p.sku) {
+    auto sku = repository::checked_text("sku", *p.sku, 1, 64);
+    if (!sku) {
+      return sku.error();
+    }
+    p.sku = std::move(*sku);
+  }
+  if (p.currency.size() != 3 ||
+      p.currency.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
+    return core::make_error(core::Errc::invalid_input,
+                            "currency must be a three-letter ISO 4217 code like EUR");
+  }
+  if (p.stock && *p.stock < 0) {
+    return core::make_error(core::Errc::invalid_input, "stock may not be negative");
+  }
+  if (p.image_url) {
+    auto url = repository::checked_text("image_url", *p.image_url, 1, 500);
+    if (!url) {
+      return url.error();
+    }
+    p.image_url = std::move(*url);
+  }
+  return p;
+}
+
+Error sku_conflict(const Error& error, const std::optional<std::string>& sku) {
+  if (error.code == core::Errc::conflict && sku) {
+    return core::make_error(core::Errc::conflict, "another product already has sku '" + *sku + "'");
+  }
+  return error;
+}
+
+}  // namespace
+
+Result<ProductRecord> create(TenantTransaction& tx, const NewProduct& product) {
+  auto p = checked(product);
+  if (!p) {
+    return p.error();
+  }
+  auto created = repository::single_row(
+      tx.run(kInsert, {tx.store_id(), optional_value(p->sku), p->name, p->description,
+                       p->price_cents, p->currency, optional_value(p->stock),
+                       optional_value(p->image_url), p->is_active, unix_now()}),
+      read);
+  if (!created) {
+    return sku_conflict(created.error(), p->sku);
+  }
+  return created;
+}
+
+Result<std::optional<ProductRecord>> get(TenantTransaction& tx, std::int64_t id) {
+  return repository::optional_row(tx.run(kGet, {tx.store_id(), id}), read);
+}
+
+Result<std::vector<ProductRecord>> list(TenantTransaction& tx, Page page, bool only_active) {
+  auto checked_page = repository::checked_page(page);
+  if (!checked_page) {
+    return checked_page.error();
+  }
+  return repository::all_rows(
+      tx.run(kList, {tx.store_id(), only_active, checked_page->limit, checked_page->offset}), read);
+}
+
+Result<std::int64_t> count(TenantTransaction& tx, bool only_active) {
+  return repository::single_row(tx.run(kCount, {tx.store_id(), only_active}),
+                                [](const Row& row) { return row.integer(0); });
+}
+
+Result<ProductRecord> update(TenantTransaction& tx, std::int64_t id,
+                             const ProductChanges& changes) {
+  auto current = repository::found(get(tx, id), "product " + std::to_string(id));
+  if (!current) {
+    return current.error();
+  }
+  NewProduct next{changes.name.value_or(current->name),
+                  changes.price_cents.value_or(current->price_cents),
+                  changes.description.value_or(current->description),
+                  changes.sku.value_or(current->sku),
+                  current->currency,
+                  changes.stock.value_or(current->stock),
+                  changes.image_url.value_or(current->image_url),
+                  changes.is_active.value_or(current->is_active)};
+  auto p = checked(std::move(next));
+  if (!p) {
+    return p.error();
+  }
+  auto updated = repository::found(
+      repository::optional_row(
+          tx.run(kUpdate, {tx.store_id(), id, optional_value(p->sku), p->name, p->description,
+                           p->price_cents, optional_value(p->stock), optional_value(p->image_url),
+                           p->is_active, unix_now()}),
+          read),
+      "product " + std::to_string(id));
+  if (!updated) {
+    return sku_conflict(updated.error(), p->sku);
+  }
+  return updated;
+}
+
+Result<void> remove(TenantTransaction& tx, std::int64_t id) {
+  return repository::affected_one(tx.run(kDelete, {tx.store_id(), id, unix_now()}),
+                                  "product " + std::to_string(id));
+}
+
+}  // namespace orion::storage::products

@@ -1,0 +1,36 @@
+#include "storage/store_directory.hpp"
+
+#include <memory>
+
+#include "storage/stores.hpp"
+
+namespace orion::storage {
+namespace {
+
+template <class Find>
+core::StorePtr lookup(Database& database, Find find) {
+  auto tx = database.begin_platform();
+  if (!tx) {
+    return nullptr;
+  }
+  auto found = find(*tx);
+  if (!found || !*found) {
+    return nullptr;
+  }
+  return std::make_shared<const core::Store>((*found)->snapshot());
+}
+
+}  // namespace
+
+core::StorePtr DatabaseStoreDirectory::find_active_by_domain(std::string_view domain) const {
+  return lookup(database_, [&](PlatformTransaction& tx) {
+    return stores::find_active_by_verified_domain(tx, domain);
+  });
+}
+
+core::StorePtr DatabaseStoreDirectory::find_active_by_code(std::string_view code) const {
+  return lookup(database_,
+                [&](PlatformTransaction& tx) { return stores::find_active_by_code(tx, code); });
+}
+
+}  // namespace orion::storage
