@@ -1,0 +1,22 @@
+// What the middleware chain learns about a request and hands down: DESIGN.md §1's
+// RequestContext. Per request; handlers are const and shared.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "core/detection.hpp"
+#include "http/server.hpp"
+
+namespace orion::http {
+
+struct RequestContext {
+  std::string request_id;
+  Peer peer;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // Set by StoreContext: the store (or none), detection mode, context type, clean path.
+  std::optional<core::Resolution> resolution;
+};
+
+}  // namespace orion::http

@@ -1,0 +1,25 @@
+// Second: turns an exception escaping any later step into a 500 carrying the request id, and
+// logs it. Nothing after it needs to worry about a stray throw taking the connection down.
+#pragma once
+
+#include <memory>
+
+#include "http/middleware.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace orion::http {
+
+class ErrorBoundary final : public Middleware {
+ public:
+  explicit ErrorBoundary(std::shared_ptr<spdlog::logger> log) : log_(std::move(log)) {}
+  asio::awaitable<Response> handle(Request& request, RequestContext& context,
+                                   Next next) const override;
+
+ private:
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace orion::http
