@@ -91,8 +91,8 @@ Result<HostKind> check_ascii_name(std::string_view name) {
     if (label.size() > kMaxLabelLength) {
       return invalid("host has a label longer than 63 characters");
     }
-    // Lambdas rather than function pointers here and below, so that the per-character test is
-    // inlined (bench/detection_bench.cpp).
+    // A lambda rather than the function pointer, so that the per-character test is inlined
+    // (bench/detection_bench.cpp).
     if (!std::all_of(label.begin(), label.end(), [](char c) { return is_ldh(c); })) {
       return invalid("host may contain only letters, digits, hyphens and dots");
     }
