@@ -25,8 +25,9 @@ run: build
 	  $(ORION) resolve --platform-domain myplatform.com --host "$$1" "$$2" | sed 's/^/  /'; \
 	done
 
-# Every suite, in the debug build with AddressSanitizer and UndefinedBehaviorSanitizer.
-test: deps format-check
+# Every suite, in the debug build with AddressSanitizer and UndefinedBehaviorSanitizer; the
+# release build (what make run and make bench use) must compile too, warnings being errors.
+test: deps format-check build
 	@cmake --preset debug >/dev/null
 	@cmake --build --preset debug
 	@ctest --preset debug
@@ -42,7 +43,7 @@ bench: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release --target detection_bench
 	@build/release/bench/detection_bench --benchmark_repetitions=10 \
-	  --benchmark_report_aggregates_only=true
+	  --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true
 
 # A short coverage-guided run of every fuzz target (FUZZ_SECONDS each), clang + ASan + UBSan.
 FUZZ_SECONDS ?= 60

@@ -159,9 +159,8 @@ Result<OrderRecord> create(TenantTransaction& tx, std::string_view customer_emai
     return id.error();
   }
   for (const auto& [product, quantity] : picked) {
-    const Value sku = product.sku ? Value(*product.sku) : Value(Null{});
-    if (auto item = tx.run(kInsertItem, {tx.store_id(), *id, product.id, product.name, sku,
-                                         product.price_cents, quantity});
+    if (auto item = tx.run(kInsertItem, {tx.store_id(), *id, product.id, product.name,
+                                         to_value(product.sku), product.price_cents, quantity});
         !item) {
       return item.error();
     }

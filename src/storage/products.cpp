@@ -45,8 +45,6 @@ constexpr Sql kDelete{"products_delete",
 
 #undef ORION_PRODUCT_COLUMNS
 
-Value optional_value(const std::optional<std::string>& v) { return v ? Value(*v) : Value(Null{}); }
-Value optional_value(const std::optional<std::int64_t>& v) { return v ? Value(*v) : Value(Null{}); }
 
 // Checks every field of a complete product; returns it normalised (trimmed).
 Result<NewProduct> checked(NewProduct p) {
@@ -104,9 +102,9 @@ Result<ProductRecord> create(TenantTransaction& tx, const NewProduct& product) {
     return p.error();
   }
   auto created = repository::single_row(
-      tx.run(kInsert, {tx.store_id(), optional_value(p->sku), p->name, p->description,
-                       p->price_cents, p->currency, optional_value(p->stock),
-                       optional_value(p->image_url), p->is_active, unix_now()}),
+      tx.run(kInsert,
+             {tx.store_id(), to_value(p->sku), p->name, p->description, p->price_cents, p->currency,
+              to_value(p->stock), to_value(p->image_url), p->is_active, unix_now()}),
       read);
   if (!created) {
     return sku_conflict(created.error(), p->sku);
@@ -151,11 +149,10 @@ Result<ProductRecord> update(TenantTransaction& tx, std::int64_t id,
     return p.error();
   }
   auto updated = repository::found(
-      repository::optional_row(
-          tx.run(kUpdate, {tx.store_id(), id, optional_value(p->sku), p->name, p->description,
-                           p->price_cents, optional_value(p->stock), optional_value(p->image_url),
-                           p->is_active, unix_now()}),
-          read),
+      repository::optional_row(tx.run(kUpdate, {tx.store_id(), id, to_value(p->sku), p->name,
+                                                p->description, p->price_cents, to_value(p->stock),
+                                                to_value(p->image_url), p->is_active, unix_now()}),
+                               read),
       "product " + std::to_string(id));
   if (!updated) {
     return sku_conflict(updated.error(), p->sku);

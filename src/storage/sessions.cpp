@@ -13,8 +13,6 @@ SessionRecord read(const Row& row) {
       row.text(5), row.integer(6),          row.integer(7)};
 }
 
-Value optional_value(const std::optional<std::int64_t>& v) { return v ? Value(*v) : Value(Null{}); }
-
 constexpr Sql kInsert{
     "sessions_insert",
     "INSERT INTO sessions (token_hash, user_id, store_id, kind, csrf_token, data, "
@@ -41,11 +39,10 @@ Result<Created> create(PlatformTransaction& tx, const NewSession& session) {
   }
   std::string cookie = random_hex(32);
   const std::int64_t now = unix_now();
-  auto record =
-      repository::single_row(tx.run(kInsert, {sha256_hex(cookie), optional_value(session.user_id),
-                                              optional_value(session.store_id), session.kind,
-                                              random_hex(32), now, now + session.lifetime_seconds}),
-                             read);
+  auto record = repository::single_row(
+      tx.run(kInsert, {sha256_hex(cookie), to_value(session.user_id), to_value(session.store_id),
+                       session.kind, random_hex(32), now, now + session.lifetime_seconds}),
+      read);
   if (!record) {
     return record.error();
   }
@@ -118,10 +115,9 @@ Result<Created> create(PlatformTransaction& tx, std::optional<std::int64_t> stor
     return valid_name.error();
   }
   std::string token = std::string(kPrefix) + random_hex(32);
-  const Value store = store_id ? Value(*store_id) : Value(Null{});
   auto record = repository::single_row(
-      tx.run(kInsert, {sha256_hex(token), token.substr(0, kPrefix.size() + 8), store, *valid_name,
-                       unix_now()}),
+      tx.run(kInsert, {sha256_hex(token), token.substr(0, kPrefix.size() + 8), to_value(store_id),
+                       *valid_name, unix_now()}),
       read);
   if (!record) {
     return record.error();

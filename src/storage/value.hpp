@@ -17,6 +17,12 @@ struct Null {
 
 using Value = std::variant<Null, std::int64_t, std::string, bool>;
 
+// An optional column value: NULL when empty.
+template <class T>
+Value to_value(const std::optional<T>& value) {
+  return value ? Value(*value) : Value(Null{});
+}
+
 // One result row; cells in the order of the SELECT list.
 class Row {
  public:
