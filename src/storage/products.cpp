@@ -45,7 +45,6 @@ constexpr Sql kDelete{"products_delete",
 
 #undef ORION_PRODUCT_COLUMNS
 
-
 // Checks every field of a complete product; returns it normalised (trimmed).
 Result<NewProduct> checked(NewProduct p) {
   auto name = repository::checked_text("name", p.name, 1, 200);
