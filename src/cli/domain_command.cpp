@@ -10,18 +10,6 @@
 namespace orion::cli {
 namespace {
 
-core::Result<storage::StoreRecord> store_named(storage::PlatformTransaction& tx,
-                                               const std::string& code) {
-  auto store = storage::stores::find_by_code(tx, code);
-  if (!store) {
-    return store.error();
-  }
-  if (!*store) {
-    return core::make_error(core::Errc::not_found, "store '" + code + "' does not exist");
-  }
-  return std::move(**store);
-}
-
 std::string state_of(const storage::DomainRecord& d) {
   return d.is_verified ? (d.is_primary ? "verified, primary" : "verified") : "pending";
 }
@@ -87,7 +75,7 @@ int DomainCommand::add() {
     if (!tx) {
       return fail("domain add", tx.error());
     }
-    auto found = store_named(*tx, store_);
+    auto found = storage::stores::get_by_code(*tx, store_);
     if (!found) {
       return fail("domain add", found.error());
     }
@@ -119,7 +107,7 @@ int DomainCommand::list() {
       db_, "domain list", [&](storage::PlatformTransaction& tx) -> core::Result<std::string> {
         std::optional<std::int64_t> store_id;
         if (!store_.empty()) {
-          auto store = store_named(tx, store_);
+          auto store = storage::stores::get_by_code(tx, store_);
           if (!store) {
             return store.error();
           }

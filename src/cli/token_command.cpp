@@ -27,14 +27,11 @@ int TokenCommand::run() {
       db_, "token create", [&](storage::PlatformTransaction& tx) -> core::Result<std::string> {
         std::optional<std::int64_t> store_id;
         if (!admin_) {
-          auto store = storage::stores::find_by_code(tx, store_);
+          auto store = storage::stores::get_by_code(tx, store_);
           if (!store) {
             return store.error();
           }
-          if (!*store) {
-            return core::make_error(core::Errc::not_found, "store '" + store_ + "' does not exist");
-          }
-          store_id = (*store)->id;
+          store_id = store->id;
         }
         return describe(
             storage::api_tokens::create(tx, store_id, name_),

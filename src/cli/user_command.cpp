@@ -37,14 +37,11 @@ int UserCommand::run() {
       db_, "user create", [&](storage::PlatformTransaction& tx) -> core::Result<std::string> {
         std::optional<storage::StoreRecord> store;
         if (!store_.empty()) {
-          auto found = storage::stores::find_by_code(tx, store_);
+          auto found = storage::stores::get_by_code(tx, store_);
           if (!found) {
             return found.error();
           }
-          if (!*found) {
-            return core::make_error(core::Errc::not_found, "store '" + store_ + "' does not exist");
-          }
-          store = std::move(**found);
+          store = std::move(*found);
         }
         auto user = storage::users::create(tx, email_, password, admin_);
         if (!user) {

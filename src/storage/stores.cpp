@@ -94,6 +94,10 @@ Result<std::optional<StoreRecord>> find_by_code(PlatformTransaction& tx, std::st
   return one(tx, kByCode, {*valid});
 }
 
+Result<StoreRecord> get_by_code(PlatformTransaction& tx, std::string_view code) {
+  return repository::found(find_by_code(tx, code), "store '" + std::string(code) + "'");
+}
+
 Result<std::optional<StoreRecord>> find_by_id(PlatformTransaction& tx, std::int64_t id) {
   return one(tx, kById, {id});
 }

@@ -15,6 +15,8 @@ namespace orion::storage::stores {
 // Errc::conflict when the code is taken.
 Result<StoreRecord> create(PlatformTransaction& tx, std::string_view code, std::string_view name);
 Result<std::optional<StoreRecord>> find_by_code(PlatformTransaction& tx, std::string_view code);
+// The store with `code`; Errc::not_found naming it when there is none.
+Result<StoreRecord> get_by_code(PlatformTransaction& tx, std::string_view code);
 Result<std::optional<StoreRecord>> find_by_id(PlatformTransaction& tx, std::int64_t id);
 Result<std::vector<StoreRecord>> list(PlatformTransaction& tx, Page page = {});
 Result<std::int64_t> count(PlatformTransaction& tx);
