@@ -1,11 +1,16 @@
 // Store detection benchmarks (docs/PERFORMANCE.md): core::resolve, per detection mode, against a
-// MemoryStoreDirectory of 1,000,000 active stores and 200,000 verified custom domains, with the
-// bare directory lookups of already-normalised keys measured in the same run as the baseline:
-//   BM_Resolve_*          resolution of requests of one kind;
-//   BM_DirectoryOnly_*    the directory lookup alone, back to back (Domain, Code, DomainMiss,
-//                         CodeMiss) or each waiting for the previous one (*Latency);
-//   BM_ResolveSmall_*     resolution against 1,000 stores and 500 domains, which stay in the CPU
-//                         caches: the cost of resolution itself, without waiting for memory.
+// directory of 1,000,000 active stores and 200,000 verified custom domains, with the bare
+// directory lookups of already-normalised keys measured in the same run as the baseline. The same
+// stores and domains are held twice: in a core::FlatStoreDirectory (what the server's store cache
+// can use) and in the map-based MemoryStoreDirectory of the tests, for comparison:
+//   BM_Resolve_*          resolution of requests of one kind, flat directory;
+//   BM_ResolveMap_*       the same requests against the map-based directory;
+//   BM_DirectoryOnly_*    the flat directory's lookup alone, back to back (Domain, Code,
+//                         DomainMiss, CodeMiss) or each waiting for the previous one (*Latency);
+//   BM_DirectoryOnlyMap_* the same for the map-based directory;
+//   BM_ResolveSmall_*     resolution against 1,000 stores and 500 domains (flat), which stay in
+//                         the CPU caches: the cost of resolution itself, without waiting for
+//                         memory.
 //
 // Each benchmark cycles through its own pre-generated requests (64K; 1K for the small
 // directory), picked at random, so that the hash lookups are spread over the whole directory
@@ -26,6 +31,7 @@
 #include <vector>
 
 #include "core/detection.hpp"
+#include "core/flat_directory.hpp"
 #include "support/memory_store_directory.hpp"
 
 namespace {
@@ -168,18 +174,19 @@ struct World {
   Sizes sizes{};
   std::size_t mask = 0;  // sizes.requests - 1
 
-  orion::testing::MemoryStoreDirectory directory;
+  core::FlatStoreDirectory directory;
+  orion::testing::MemoryStoreDirectory map_directory;
   core::Platform platform = core::Platform::make(kPlatformDomain).value();
   RequestSet custom_domain, subdomain, path_based, dashboard, unknown_host, unknown_subdomain;
   KeySet domain_hits, code_hits, domain_misses, code_misses;
 };
 
-void check(const World& world, const RequestSet& set) {
+void check(const World& world, const core::StoreDirectory& directory, const RequestSet& set) {
   if (set.heads.size() != world.sizes.requests) {
     fail(std::string(set.name) + ": wrong number of requests");
   }
   for (std::size_t i = 0; i < set.heads.size(); ++i) {
-    const auto resolution = core::resolve(world.platform, set.heads[i], world.directory);
+    const auto resolution = core::resolve(world.platform, set.heads[i], directory);
     const std::string request = std::string(set.name) +
                                 " request Host: " + std::string(set.heads[i].host) + ", target " +
                                 std::string(set.heads[i].target);
@@ -199,11 +206,11 @@ void check(const World& world, const RequestSet& set) {
 
 using Find = core::StorePtr (core::StoreDirectory::*)(std::string_view) const;
 
-void check(const World& world, const KeySet& set, Find find) {
+void check(const World& world, const core::StoreDirectory& directory, const KeySet& set,
+           Find find) {
   if (set.keys.views.size() != world.sizes.requests) {
     fail(std::string(set.name) + ": wrong number of keys");
   }
-  const core::StoreDirectory& directory = world.directory;
   for (std::size_t i = 0; i < set.keys.views.size(); ++i) {
     const core::StorePtr store = (directory.*find)(set.keys.views[i]);
     const std::int64_t id = store ? store->id : 0;
@@ -219,9 +226,13 @@ void build_world(World& world, Sizes sizes) {
   world.mask = sizes.requests - 1;
   std::mt19937_64 rng(20240601);  // fixed: every run measures the same data
 
-  world.directory.reserve(sizes.stores, sizes.domains);
+  core::FlatStoreDirectory::Builder flat;
+  flat.reserve(sizes.stores, sizes.domains);
+  world.map_directory.reserve(sizes.stores, sizes.domains);
   for (std::size_t i = 1; i <= sizes.stores; ++i) {
-    world.directory.add_store(static_cast<std::int64_t>(i), store_code(i), store_name(rng));
+    std::string name = store_name(rng);
+    flat.add_store(static_cast<std::int64_t>(i), store_code(i), name);
+    world.map_directory.add_store(static_cast<std::int64_t>(i), store_code(i), std::move(name));
   }
   std::uniform_int_distribution<std::size_t> any_store(1, sizes.stores);
   std::vector<std::string> domains;
@@ -231,8 +242,10 @@ void build_world(World& world, Sizes sizes) {
   for (std::size_t i = 0; i < sizes.domains; ++i) {
     domains.push_back(domain_name(100'000 + i, rng));  // numbers 100000..299999
     domain_stores.push_back(any_store(rng));
-    world.directory.add_domain(domains.back(), store_code(domain_stores.back()));
+    flat.add_domain(domains.back(), store_code(domain_stores.back()));
+    world.map_directory.add_domain(domains.back(), store_code(domain_stores.back()));
   }
+  world.directory = flat.build();
 
   std::uniform_int_distribution<std::size_t> any_domain(0, sizes.domains - 1);
   std::uniform_int_distribution<std::size_t> unknown_domain_number(300'000, 999'999);
@@ -304,15 +317,19 @@ void build_world(World& world, Sizes sizes) {
 const World& make_world(Sizes sizes) {
   auto* built = new World();
   build_world(*built, sizes);
-  for (const RequestSet* set :
-       {&built->custom_domain, &built->subdomain, &built->path_based, &built->dashboard,
-        &built->unknown_host, &built->unknown_subdomain}) {
-    check(*built, *set);
+  for (const core::StoreDirectory* directory :
+       {static_cast<const core::StoreDirectory*>(&built->directory),
+        static_cast<const core::StoreDirectory*>(&built->map_directory)}) {
+    for (const RequestSet* set :
+         {&built->custom_domain, &built->subdomain, &built->path_based, &built->dashboard,
+          &built->unknown_host, &built->unknown_subdomain}) {
+      check(*built, *directory, *set);
+    }
+    check(*built, *directory, built->domain_hits, &core::StoreDirectory::find_active_by_domain);
+    check(*built, *directory, built->domain_misses, &core::StoreDirectory::find_active_by_domain);
+    check(*built, *directory, built->code_hits, &core::StoreDirectory::find_active_by_code);
+    check(*built, *directory, built->code_misses, &core::StoreDirectory::find_active_by_code);
   }
-  check(*built, built->domain_hits, &core::StoreDirectory::find_active_by_domain);
-  check(*built, built->domain_misses, &core::StoreDirectory::find_active_by_domain);
-  check(*built, built->code_hits, &core::StoreDirectory::find_active_by_code);
-  check(*built, built->code_misses, &core::StoreDirectory::find_active_by_code);
   return *built;
 }
 
@@ -326,11 +343,23 @@ const World& small_world() {
   return instance;
 }
 
-void run_resolve(benchmark::State& state, const World& w, const RequestSet World::*member) {
+// Which of the world's two directories a benchmark reads.
+enum class Use { flat, map };
+
+const core::StoreDirectory& directory_of(const World& w, Use use) {
+  if (use == Use::flat) {
+    return w.directory;
+  }
+  return w.map_directory;
+}
+
+void run_resolve(benchmark::State& state, const World& w, const RequestSet World::*member,
+                 Use use = Use::flat) {
+  const core::StoreDirectory& directory = directory_of(w, use);
   const RequestSet& set = w.*member;
   std::size_t i = 0;
   for (auto _ : state) {
-    auto resolution = core::resolve(w.platform, set.heads[i], w.directory);
+    auto resolution = core::resolve(w.platform, set.heads[i], directory);
     benchmark::DoNotOptimize(resolution);
     i = (i + 1) & w.mask;
   }
@@ -340,8 +369,9 @@ void run_resolve(benchmark::State& state, const World& w, const RequestSet World
 // Through the StoreDirectory interface, as core::resolve asks it. A loop of bare lookups is
 // short enough for the CPU to run the next lookups' cache misses while this one's are still
 // pending, so its time per lookup is a throughput, not a latency.
-void run_lookup(benchmark::State& state, const World& w, const KeySet World::*member, Find find) {
-  const core::StoreDirectory& directory = w.directory;
+void run_lookup(benchmark::State& state, const World& w, const KeySet World::*member, Find find,
+                Use use) {
+  const core::StoreDirectory& directory = directory_of(w, use);
   const KeySet& set = w.*member;
   std::size_t i = 0;
   for (auto _ : state) {
@@ -358,8 +388,8 @@ void run_lookup(benchmark::State& state, const World& w, const KeySet World::*me
 // overlaps it, as inside a resolution, whose few thousand instructions keep the next request's
 // lookup out of the CPU's reach.
 void run_lookup_latency(benchmark::State& state, const World& w, const KeySet World::*member,
-                        Find find) {
-  const core::StoreDirectory& directory = w.directory;
+                        Find find, Use use) {
+  const core::StoreDirectory& directory = directory_of(w, use);
   const KeySet& set = w.*member;
   std::size_t i = 0;
   for (auto _ : state) {
@@ -408,27 +438,64 @@ void BM_ResolveSmall_UnknownSubdomain(benchmark::State& state) {
   run_resolve(state, small_world(), &World::unknown_subdomain);
 }
 
+constexpr Find kByDomain = &core::StoreDirectory::find_active_by_domain;
+constexpr Find kByCode = &core::StoreDirectory::find_active_by_code;
+
 void BM_DirectoryOnly_Domain(benchmark::State& state) {
-  run_lookup(state, large_world(), &World::domain_hits,
-             &core::StoreDirectory::find_active_by_domain);
+  run_lookup(state, large_world(), &World::domain_hits, kByDomain, Use::flat);
 }
 void BM_DirectoryOnly_Code(benchmark::State& state) {
-  run_lookup(state, large_world(), &World::code_hits, &core::StoreDirectory::find_active_by_code);
+  run_lookup(state, large_world(), &World::code_hits, kByCode, Use::flat);
 }
 void BM_DirectoryOnly_DomainLatency(benchmark::State& state) {
-  run_lookup_latency(state, large_world(), &World::domain_hits,
-                     &core::StoreDirectory::find_active_by_domain);
+  run_lookup_latency(state, large_world(), &World::domain_hits, kByDomain, Use::flat);
 }
 void BM_DirectoryOnly_CodeLatency(benchmark::State& state) {
-  run_lookup_latency(state, large_world(), &World::code_hits,
-                     &core::StoreDirectory::find_active_by_code);
+  run_lookup_latency(state, large_world(), &World::code_hits, kByCode, Use::flat);
 }
 void BM_DirectoryOnly_DomainMiss(benchmark::State& state) {
-  run_lookup(state, large_world(), &World::domain_misses,
-             &core::StoreDirectory::find_active_by_domain);
+  run_lookup(state, large_world(), &World::domain_misses, kByDomain, Use::flat);
 }
 void BM_DirectoryOnly_CodeMiss(benchmark::State& state) {
-  run_lookup(state, large_world(), &World::code_misses, &core::StoreDirectory::find_active_by_code);
+  run_lookup(state, large_world(), &World::code_misses, kByCode, Use::flat);
+}
+
+void BM_ResolveMap_CustomDomain(benchmark::State& state) {
+  run_resolve(state, large_world(), &World::custom_domain, Use::map);
+}
+void BM_ResolveMap_Subdomain(benchmark::State& state) {
+  run_resolve(state, large_world(), &World::subdomain, Use::map);
+}
+void BM_ResolveMap_PathBased(benchmark::State& state) {
+  run_resolve(state, large_world(), &World::path_based, Use::map);
+}
+void BM_ResolveMap_Dashboard(benchmark::State& state) {
+  run_resolve(state, large_world(), &World::dashboard, Use::map);
+}
+void BM_ResolveMap_UnknownHost(benchmark::State& state) {
+  run_resolve(state, large_world(), &World::unknown_host, Use::map);
+}
+void BM_ResolveMap_UnknownSubdomain(benchmark::State& state) {
+  run_resolve(state, large_world(), &World::unknown_subdomain, Use::map);
+}
+
+void BM_DirectoryOnlyMap_Domain(benchmark::State& state) {
+  run_lookup(state, large_world(), &World::domain_hits, kByDomain, Use::map);
+}
+void BM_DirectoryOnlyMap_Code(benchmark::State& state) {
+  run_lookup(state, large_world(), &World::code_hits, kByCode, Use::map);
+}
+void BM_DirectoryOnlyMap_DomainLatency(benchmark::State& state) {
+  run_lookup_latency(state, large_world(), &World::domain_hits, kByDomain, Use::map);
+}
+void BM_DirectoryOnlyMap_CodeLatency(benchmark::State& state) {
+  run_lookup_latency(state, large_world(), &World::code_hits, kByCode, Use::map);
+}
+void BM_DirectoryOnlyMap_DomainMiss(benchmark::State& state) {
+  run_lookup(state, large_world(), &World::domain_misses, kByDomain, Use::map);
+}
+void BM_DirectoryOnlyMap_CodeMiss(benchmark::State& state) {
+  run_lookup(state, large_world(), &World::code_misses, kByCode, Use::map);
 }
 
 }  // namespace
@@ -451,5 +518,17 @@ BENCHMARK(BM_DirectoryOnly_DomainLatency);
 BENCHMARK(BM_DirectoryOnly_CodeLatency);
 BENCHMARK(BM_DirectoryOnly_DomainMiss);
 BENCHMARK(BM_DirectoryOnly_CodeMiss);
+BENCHMARK(BM_ResolveMap_CustomDomain);
+BENCHMARK(BM_ResolveMap_Subdomain);
+BENCHMARK(BM_ResolveMap_PathBased);
+BENCHMARK(BM_ResolveMap_Dashboard);
+BENCHMARK(BM_ResolveMap_UnknownHost);
+BENCHMARK(BM_ResolveMap_UnknownSubdomain);
+BENCHMARK(BM_DirectoryOnlyMap_Domain);
+BENCHMARK(BM_DirectoryOnlyMap_Code);
+BENCHMARK(BM_DirectoryOnlyMap_DomainLatency);
+BENCHMARK(BM_DirectoryOnlyMap_CodeLatency);
+BENCHMARK(BM_DirectoryOnlyMap_DomainMiss);
+BENCHMARK(BM_DirectoryOnlyMap_CodeMiss);
 
 BENCHMARK_MAIN();

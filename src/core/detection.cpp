@@ -73,7 +73,7 @@ bool names_other_store(std::string_view code, const Store& store) {
   return !normalised || *normalised != store.code;
 }
 
-Result<Resolution> finish_store_host(Resolution r, const Target& target) {
+Result<Resolution> finish_store_host(Resolution r, Target& target) {
   const Store& store = *r.store;
   const StorePath split = split_store_path(target.path);
   std::string_view path = target.path;
@@ -98,14 +98,20 @@ Result<Resolution> finish_store_host(Resolution r, const Target& target) {
       return wrong_store("a store host serves its own store's files only");
     }
   }
-  r.clean_path.assign(path);
+  if (split.form == PathForm::plain) {
+    r.clean_path = std::move(target.path);  // `path` is all of it
+    path = r.clean_path;
+  } else {
+    r.clean_path.assign(path);
+  }
   switch (split.form) {
     case PathForm::shop:
       r.context = ContextType::shop;
       break;
     case PathForm::dashboard:
       r.context = ContextType::store_dashboard;
-      r.base_path = "/store/" + store.code;
+      r.base_path.reserve(7 + store.code.size());
+      r.base_path.append("/store/").append(store.code);
       break;
     case PathForm::plain:
       r.context = path_is_under(path, "/api") ? ContextType::api : ContextType::shop;
@@ -208,7 +214,25 @@ HostRole Platform::role_of(std::string_view host, HostKind kind) const noexcept 
   return HostRole::store;
 }
 
-Result<Classification> classify(const Platform& platform, const RequestHead& request) {
+namespace {
+
+// A host label under the platform domain that role_of() accepted is already a valid store code:
+// normalize_host made it lower-case letters, digits and inner hyphens, and role_of() checked its
+// length and the reserved list. Checked again here, cheaply, so that the two can never disagree.
+bool is_code_label(std::string_view label) noexcept {
+  for (const char c : label) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      return false;
+    }
+  }
+  return label.size() >= kMinStoreCodeLength && label.size() <= kMaxStoreCodeLength &&
+         label.front() != '-' && label.back() != '-';
+}
+
+// classify(), except that a lookup by domain leaves its key empty when `domain_key` is false:
+// the key is then the host's name, which resolve() reads in place instead of copying it.
+Result<Classification> classify_request(const Platform& platform, const RequestHead& request,
+                                        bool domain_key) {
   auto authority = authority_of(request);
   if (!authority) {
     return authority.error();
@@ -229,16 +253,19 @@ Result<Classification> classify(const Platform& platform, const RequestHead& req
       const std::string_view label = platform.subdomain_label(c.host.name);
       if (label.empty()) {
         c.mode = DetectionMode::custom_domain;
-        c.lookup = {Lookup::By::domain, c.host.name};
+        c.lookup.by = Lookup::By::domain;
+        if (domain_key) {
+          c.lookup.key = c.host.name;
+        }
         break;
       }
-      auto code = validate_store_code(label);
-      if (!code) {
+      if (!is_code_label(label)) {
         c.role = HostRole::unknown;  // "-ab" or "a_b": a label no store can have
         break;
       }
       c.mode = DetectionMode::subdomain;
-      c.lookup = {Lookup::By::code, std::move(*code)};
+      c.lookup.by = Lookup::By::code;
+      c.lookup.key.assign(label);
       break;
     }
     case HostRole::platform: {
@@ -257,6 +284,12 @@ Result<Classification> classify(const Platform& platform, const RequestHead& req
       break;
   }
   return c;
+}
+
+}  // namespace
+
+Result<Classification> classify(const Platform& platform, const RequestHead& request) {
+  return classify_request(platform, request, true);
 }
 
 StorePtr answer(const StoreDirectory& directory, const Lookup& lookup) {
@@ -282,21 +315,21 @@ Result<Resolution> finish(Classification c, StorePtr found) {
   r.role = c.role;
   r.host = std::move(c.host.name);
   r.query = std::move(c.target.query);
-  const std::string& path = c.target.path;
+  std::string& path = c.target.path;
 
   switch (c.role) {
     case HostRole::admin:
       r.context = ContextType::admin;
-      r.clean_path = path;
+      r.clean_path = std::move(path);
       return r;
     case HostRole::unknown:
       r.context = ContextType::shop;  // no store: the handlers answer "store not found"
-      r.clean_path = path;
+      r.clean_path = std::move(path);
       return r;
     case HostRole::store:
-      r.clean_path = path;
       if (!found) {
         r.context = ContextType::shop;
+        r.clean_path = std::move(path);
         return r;
       }
       r.store = std::move(found);
@@ -308,13 +341,15 @@ Result<Resolution> finish(Classification c, StorePtr found) {
   const StorePath split = split_store_path(path);
   if (split.form == PathForm::plain) {
     r.context = context_of_platform_path(path);
-    r.clean_path = path;
+    r.clean_path = std::move(path);
     return r;
   }
   r.context = split.form == PathForm::shop ? ContextType::shop : ContextType::store_dashboard;
   r.clean_path.assign(split.clean_path);
   if (found) {
-    r.base_path = (split.form == PathForm::shop ? "/stores/" : "/store/") + found->code;
+    const std::string_view prefix = split.form == PathForm::shop ? "/stores/" : "/store/";
+    r.base_path.reserve(prefix.size() + found->code.size());
+    r.base_path.append(prefix).append(found->code);
     r.store = std::move(found);
     r.mode = DetectionMode::path_based;
   }
@@ -323,11 +358,15 @@ Result<Resolution> finish(Classification c, StorePtr found) {
 
 Result<Resolution> resolve(const Platform& platform, const RequestHead& request,
                            const StoreDirectory& directory) {
-  auto classification = classify(platform, request);
+  auto classification = classify_request(platform, request, false);
   if (!classification) {
     return classification.error();
   }
-  StorePtr found = answer(directory, classification->lookup);
+  // A domain lookup's key is the host's name (classify_request left the copy out); finish()
+  // reads the key of code lookups only.
+  StorePtr found = classification->lookup.by == Lookup::By::domain
+                       ? directory.find_active_by_domain(classification->host.name)
+                       : answer(directory, classification->lookup);
   return finish(std::move(*classification), std::move(found));
 }
 

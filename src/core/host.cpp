@@ -25,7 +25,7 @@ bool is_ascii(std::string_view s) noexcept {
 
 using text::is_digit;
 
-bool is_ldh(char c) noexcept { return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-'; }
+constexpr bool is_ldh(char c) noexcept { return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-'; }
 
 bool check_port(std::string_view port) noexcept {
   if (port.empty()) {
@@ -198,6 +198,48 @@ Result<std::string> to_ascii(const std::string& utf8) {
   return ascii;
 }
 
+// The common case in one pass: a plain ASCII name of letters, digits, hyphens and dots whose
+// labels are all well formed, at most one trailing dot, and a last label that is not a number.
+// Lower-cases while it copies. Anything else (escapes, IDNs, IPv4, any error) returns false and
+// is left to the full path, which gives the same answer for what this accepts.
+// For normalize_plain_name: each byte's lower-case form if it may appear in a plain name, else 0.
+constexpr std::array<char, 256> kPlainNameChar = [] {
+  std::array<char, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    const char lower = text::to_lower(static_cast<char>(c));
+    if (is_ldh(lower) || lower == '.') {
+      table[static_cast<std::size_t>(c)] = lower;
+    }
+  }
+  return table;
+}();
+
+bool normalize_plain_name(std::string_view host, std::string& out) {
+  if (host.back() == '.') {
+    host.remove_suffix(1);
+  }
+  if (host.empty() || host.size() > kMaxHostLength) {
+    return false;
+  }
+  std::size_t label_start = 0;
+  out.resize(host.size());
+  for (std::size_t i = 0; i < host.size(); ++i) {
+    const char c = kPlainNameChar[static_cast<unsigned char>(host[i])];
+    if (c == '.') {
+      // An empty label, or one ending in a hyphen.
+      if (i == label_start || out[i - 1] == '-') {
+        return false;
+      }
+      label_start = i + 1;
+    } else if (c == 0 || (c == '-' && i == label_start) || i - label_start >= kMaxLabelLength) {
+      return false;
+    }
+    out[i] = c;
+  }
+  return label_start < host.size() && out.back() != '-' &&
+         !is_number_label(std::string_view(out).substr(label_start));
+}
+
 }  // namespace
 
 Result<Host> normalize_host(std::string_view host) {
@@ -209,6 +251,9 @@ Result<Host> normalize_host(std::string_view host) {
   }
   if (host.front() == '[') {
     return normalize_ipv6_literal(host);
+  }
+  if (Host plain; normalize_plain_name(host, plain.name)) {
+    return plain;
   }
   std::string name;
   if (host.find('%') != std::string_view::npos) {
@@ -253,8 +298,17 @@ Result<Host> normalize_authority(std::string_view authority) {
   if (authority.empty()) {
     return make_error(Errc::missing_host, "the request names no host");
   }
-  if (authority.find('@') != std::string_view::npos) {
-    return invalid("user information is not allowed in a host");
+  // One scan for '@' and the first two colons.
+  std::size_t colon = std::string_view::npos;
+  bool second_colon = false;
+  for (std::size_t i = 0; i < authority.size(); ++i) {
+    if (authority[i] == '@') {
+      return invalid("user information is not allowed in a host");
+    }
+    if (authority[i] == ':') {
+      second_colon = second_colon || colon != std::string_view::npos;
+      colon = colon == std::string_view::npos ? i : colon;
+    }
   }
   std::string_view host = authority;
   std::string_view port;
@@ -273,8 +327,8 @@ Result<Host> normalize_authority(std::string_view authority) {
       port = rest.substr(1);
       has_port = true;
     }
-  } else if (const std::size_t colon = authority.find(':'); colon != std::string_view::npos) {
-    if (authority.find(':', colon + 1) != std::string_view::npos) {
+  } else if (colon != std::string_view::npos) {
+    if (second_colon) {
       return invalid("an IPv6 address in a host must be enclosed in brackets");
     }
     host = authority.substr(0, colon);

@@ -36,6 +36,25 @@ bool split_form(std::string_view path, std::string_view word, PathForm form,
   return true;
 }
 
+// True when the raw path is already normal: no escapes, nothing forbidden, no "." or ".."
+// segment and no empty segment but a trailing one. normalize_target's loop would give it back
+// unchanged, so it is copied as it is.
+bool is_plain_path(std::string_view raw_path) noexcept {
+  std::size_t segment_start = 1;  // raw_path[0] is '/'
+  for (std::size_t i = 1; i <= raw_path.size(); ++i) {
+    if (i == raw_path.size() || raw_path[i] == '/') {
+      const std::string_view segment = raw_path.substr(segment_start, i - segment_start);
+      if ((segment.empty() && i != raw_path.size()) || segment == "." || segment == "..") {
+        return false;
+      }
+      segment_start = i + 1;
+    } else if (raw_path[i] == '%' || forbidden_raw(raw_path[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<Target> normalize_target(std::string_view target) {
@@ -45,10 +64,16 @@ Result<Target> normalize_target(std::string_view target) {
   if (target.size() > kMaxPathLength) {
     return invalid_path("the request-target is longer than 8192 characters");
   }
-  if (target.find('#') != std::string_view::npos) {
-    return make_error(Errc::invalid_target, "a request-target may not carry a fragment");
+  // One scan for a fragment anywhere and for the first '?'.
+  std::size_t question = std::string_view::npos;
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    if (target[i] == '#') {
+      return make_error(Errc::invalid_target, "a request-target may not carry a fragment");
+    }
+    if (target[i] == '?' && question == std::string_view::npos) {
+      question = i;
+    }
   }
-  const std::size_t question = target.find('?');
   const std::string_view raw_path = target.substr(0, question);
   const std::string_view query =
       question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
@@ -60,6 +85,10 @@ Result<Target> normalize_target(std::string_view target) {
 
   Target out;
   out.query.assign(query);
+  if (is_plain_path(raw_path)) {
+    out.path.assign(raw_path);
+    return out;
+  }
   std::string& path = out.path;
   path.reserve(raw_path.size() + 1);
   std::string decoded;

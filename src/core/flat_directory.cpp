@@ -1,0 +1,241 @@
+#include "core/flat_directory.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+namespace orion::core {
+namespace {
+
+constexpr std::uint64_t kMultiplier = 0x9E37'79B9'7F4A'7C15;
+
+// Little-endian loads spelled byte by byte: GCC and Clang turn the full-word one into a single
+// load, and the header allow-list of src/core has no <cstring> for memcpy.
+std::uint64_t load8(const char* p) noexcept {
+  std::uint64_t word = 0;
+  for (int i = 0; i < 8; ++i) {
+    word |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  }
+  return word;
+}
+
+std::uint64_t load_short(const char* p, std::size_t size) noexcept {  // size < 8
+  std::uint64_t word = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    word |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  }
+  return word;
+}
+
+std::uint64_t combine(std::uint64_t hash, std::uint64_t word) noexcept {
+  hash = (hash ^ word) * kMultiplier;
+  return hash ^ (hash >> 32);
+}
+
+// A word at a time, the last (partial) word read as the key's last eight bytes, then MurmurHash3's
+// finaliser so that both the low bits (the slot) and the high bits (the fingerprint) depend on
+// every byte. Not keyed: the indexed keys come from the platform's own data, not from clients.
+std::uint64_t hash_key(std::string_view key) noexcept {
+  const char* p = key.data();
+  const std::size_t size = key.size();
+  std::uint64_t hash = (size + 1) * kMultiplier;
+  std::size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    hash = combine(hash, load8(p + i));
+  }
+  if (i < size) {
+    hash = combine(hash, size >= 8 ? load8(p + size - 8) : load_short(p, size));
+  }
+  hash ^= hash >> 33;
+  hash *= 0xFF51'AFD7'ED55'8CCD;
+  hash ^= hash >> 33;
+  hash *= 0xC4CE'B9FE'1A85'EC53;
+  hash ^= hash >> 33;
+  return hash;
+}
+
+// 1-255 from the hash's top byte (the slot comes from its low bits); 0 marks a free slot.
+std::uint8_t fingerprint_of(std::uint64_t hash) noexcept {
+  const auto top = static_cast<std::uint8_t>(hash >> 56);
+  return top == 0 ? 1 : top;
+}
+
+// Starts fetching the cache lines of [p, p + size) without waiting for them.
+void prefetch(const void* p, std::size_t size) noexcept {
+  const char* first = static_cast<const char*>(p);
+  __builtin_prefetch(first);
+  __builtin_prefetch(first + size - 1);
+}
+
+// At least twice as many slots as keys (a power of two), so that a probe sequence stays short.
+std::size_t slot_count_for(std::size_t keys) {
+  std::size_t slots = 16;
+  while (slots < 2 * keys) {
+    slots *= 2;
+  }
+  return slots;
+}
+
+}  // namespace
+
+void FlatStoreDirectory::Builder::reserve(std::size_t stores, std::size_t domains) {
+  stores_.reserve(stores);
+  domains_.reserve(domains);
+}
+
+void FlatStoreDirectory::Builder::add_store(std::int64_t id, std::string code, std::string name,
+                                            bool is_active) {
+  stores_.push_back(Store{id, std::move(code), std::move(name), is_active});
+}
+
+void FlatStoreDirectory::Builder::add_store(Store store) { stores_.push_back(std::move(store)); }
+
+void FlatStoreDirectory::Builder::add_domain(std::string domain, std::string code,
+                                             bool is_verified) {
+  domains_.push_back(PendingDomain{std::move(domain), std::move(code), is_verified});
+}
+
+FlatStoreDirectory::FlatStoreDirectory() : FlatStoreDirectory(Builder().build()) {}
+
+FlatStoreDirectory FlatStoreDirectory::Builder::build() {
+  std::vector<Store> stores = std::move(stores_);
+  std::vector<PendingDomain> domains = std::move(domains_);
+  stores_.clear();
+  domains_.clear();
+
+  auto tables = std::make_shared<Tables>();
+  FlatStoreDirectory out{Empty{}};
+  // Codes: each store moves into its slot; a later store with the same code replaces it there.
+  tables->code_fingerprints.assign(slot_count_for(stores.size()), 0);
+  tables->codes.resize(tables->code_fingerprints.size());
+  out.code_mask_ = tables->codes.size() - 1;
+  for (Store& store : stores) {
+    if (store.code.empty()) {
+      continue;
+    }
+    const std::uint64_t hash = hash_key(store.code);
+    const Fingerprint fingerprint = fingerprint_of(hash);
+    for (std::size_t i = hash & out.code_mask_;; i = (i + 1) & out.code_mask_) {
+      if (tables->code_fingerprints[i] == 0) {
+        tables->code_fingerprints[i] = fingerprint;
+        ++out.store_count_;
+      } else if (tables->code_fingerprints[i] != fingerprint ||
+                 tables->codes[i].code != store.code) {
+        continue;
+      }
+      tables->codes[i] = std::move(store);
+      break;
+    }
+  }
+  out.code_fingerprints_ = tables->code_fingerprints.data();
+  out.codes_ = tables->codes.data();
+
+  // Domains: each resolved now to a copy of its store, so that a hit reads its slot only. One
+  // that cannot route (unverified, or naming no active store) keeps its slot, not routing.
+  tables->domain_fingerprints.assign(slot_count_for(domains.size()), 0);
+  tables->domains.resize(tables->domain_fingerprints.size());
+  out.domain_mask_ = tables->domains.size() - 1;
+  for (const PendingDomain& domain : domains) {
+    if (domain.domain.size() > 0xFFFF) {
+      throw std::length_error("FlatStoreDirectory: a domain longer than 65535 bytes");
+    }
+    const Store* store = domain.is_verified ? out.find_code(domain.code) : nullptr;
+    const std::uint64_t hash = hash_key(domain.domain);
+    const Fingerprint fingerprint = fingerprint_of(hash);
+    for (std::size_t i = hash & out.domain_mask_;; i = (i + 1) & out.domain_mask_) {
+      DomainSlot& slot = tables->domains[i];
+      if (tables->domain_fingerprints[i] == 0) {
+        tables->domain_fingerprints[i] = fingerprint;
+        slot.size = static_cast<std::uint16_t>(domain.domain.size());
+        const std::string_view key = domain.domain;
+        key.substr(0, kInlineDomain).copy(slot.key, kInlineDomain);
+        if (key.size() > kInlineDomain) {
+          if (tables->names.size() + key.size() > 0xFFFF'FFFF) {
+            throw std::length_error("FlatStoreDirectory: too many long domain names");
+          }
+          slot.rest = static_cast<std::uint32_t>(tables->names.size());
+          tables->names.append(key.substr(kInlineDomain));
+        }
+        ++out.domain_count_;
+      } else if (tables->domain_fingerprints[i] != fingerprint ||
+                 !same_domain(slot, domain.domain, tables->names)) {
+        continue;
+      }
+      slot.routes = store != nullptr;
+      slot.store = store != nullptr ? *store : Store{};
+      break;
+    }
+  }
+  out.domain_fingerprints_ = tables->domain_fingerprints.data();
+  out.domains_ = tables->domains.data();
+  out.tables_ = std::move(tables);
+  return out;
+}
+
+bool FlatStoreDirectory::same_domain(const DomainSlot& slot, std::string_view domain,
+                                     const std::string& names) noexcept {
+  if (slot.size != domain.size()) {
+    return false;
+  }
+  if (domain.size() <= kInlineDomain) {
+    return std::string_view(slot.key, domain.size()) == domain;
+  }
+  return std::string_view(slot.key, kInlineDomain) == domain.substr(0, kInlineDomain) &&
+         std::string_view(names).substr(slot.rest, domain.size() - kInlineDomain) ==
+             domain.substr(kInlineDomain);
+}
+
+// Both lookups fetch the home slot's store while they read the fingerprints: most hits are in
+// their home slot, and a miss that finds a free slot there never waits for the store.
+const Store* FlatStoreDirectory::find_code(std::string_view code) const noexcept {
+  const std::uint64_t hash = hash_key(code);
+  const Fingerprint fingerprint = fingerprint_of(hash);
+  std::size_t i = hash & code_mask_;
+  prefetch(&codes_[i], sizeof(Store));
+  for (;; i = (i + 1) & code_mask_) {
+    const Fingerprint seen = code_fingerprints_[i];
+    if (seen == 0) {
+      return nullptr;
+    }
+    if (seen == fingerprint) {
+      const Store& slot = codes_[i];
+      if (slot.code == code) {
+        return slot.is_active ? &slot : nullptr;
+      }
+    }
+  }
+}
+
+const Store* FlatStoreDirectory::find_domain(std::string_view domain) const noexcept {
+  const std::uint64_t hash = hash_key(domain);
+  const Fingerprint fingerprint = fingerprint_of(hash);
+  std::size_t i = hash & domain_mask_;
+  prefetch(&domains_[i], sizeof(DomainSlot));
+  for (;; i = (i + 1) & domain_mask_) {
+    const Fingerprint seen = domain_fingerprints_[i];
+    if (seen == 0) {
+      return nullptr;
+    }
+    if (seen == fingerprint) {
+      const DomainSlot& slot = domains_[i];
+      if (same_domain(slot, domain, tables_->names)) {
+        return slot.routes ? &slot.store : nullptr;
+      }
+    }
+  }
+}
+StorePtr FlatStoreDirectory::share(const Store* store) const noexcept {
+  if (store == nullptr) {
+    return nullptr;
+  }
+  return StorePtr(tables_, store);  // shares the tables' count: no allocation per lookup
+}
+
+StorePtr FlatStoreDirectory::find_active_by_domain(std::string_view domain) const {
+  return share(find_domain(domain));
+}
+
+StorePtr FlatStoreDirectory::find_active_by_code(std::string_view code) const {
+  return share(find_code(code));
+}
+
+}  // namespace orion::core
