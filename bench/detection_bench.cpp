@@ -500,35 +500,56 @@ void BM_DirectoryOnlyMap_CodeMiss(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_Resolve_CustomDomain);
-BENCHMARK(BM_Resolve_Subdomain);
-BENCHMARK(BM_Resolve_PathBased);
-BENCHMARK(BM_Resolve_Dashboard);
-BENCHMARK(BM_Resolve_UnknownHost);
-BENCHMARK(BM_Resolve_UnknownSubdomain);
-BENCHMARK(BM_ResolveSmall_CustomDomain);
-BENCHMARK(BM_ResolveSmall_Subdomain);
-BENCHMARK(BM_ResolveSmall_PathBased);
-BENCHMARK(BM_ResolveSmall_Dashboard);
-BENCHMARK(BM_ResolveSmall_UnknownHost);
-BENCHMARK(BM_ResolveSmall_UnknownSubdomain);
-BENCHMARK(BM_DirectoryOnly_Domain);
-BENCHMARK(BM_DirectoryOnly_Code);
-BENCHMARK(BM_DirectoryOnly_DomainLatency);
-BENCHMARK(BM_DirectoryOnly_CodeLatency);
-BENCHMARK(BM_DirectoryOnly_DomainMiss);
-BENCHMARK(BM_DirectoryOnly_CodeMiss);
-BENCHMARK(BM_ResolveMap_CustomDomain);
-BENCHMARK(BM_ResolveMap_Subdomain);
-BENCHMARK(BM_ResolveMap_PathBased);
-BENCHMARK(BM_ResolveMap_Dashboard);
-BENCHMARK(BM_ResolveMap_UnknownHost);
-BENCHMARK(BM_ResolveMap_UnknownSubdomain);
-BENCHMARK(BM_DirectoryOnlyMap_Domain);
-BENCHMARK(BM_DirectoryOnlyMap_Code);
-BENCHMARK(BM_DirectoryOnlyMap_DomainLatency);
-BENCHMARK(BM_DirectoryOnlyMap_CodeLatency);
-BENCHMARK(BM_DirectoryOnlyMap_DomainMiss);
-BENCHMARK(BM_DirectoryOnlyMap_CodeMiss);
-
-BENCHMARK_MAIN();
+// Registered here rather than with BENCHMARK() so that ORION_BENCH_ITERATIONS=N can fix every
+// benchmark's iteration count: under `valgrind --tool=callgrind` an exact count turns the
+// instructions counted in run_resolve into instructions per resolution (docs/PERFORMANCE.md).
+int main(int argc, char** argv) {
+  using Function = void (*)(benchmark::State&);
+  const std::pair<const char*, Function> benchmarks[] = {
+      {"BM_Resolve_CustomDomain", BM_Resolve_CustomDomain},
+      {"BM_Resolve_Subdomain", BM_Resolve_Subdomain},
+      {"BM_Resolve_PathBased", BM_Resolve_PathBased},
+      {"BM_Resolve_Dashboard", BM_Resolve_Dashboard},
+      {"BM_Resolve_UnknownHost", BM_Resolve_UnknownHost},
+      {"BM_Resolve_UnknownSubdomain", BM_Resolve_UnknownSubdomain},
+      {"BM_ResolveSmall_CustomDomain", BM_ResolveSmall_CustomDomain},
+      {"BM_ResolveSmall_Subdomain", BM_ResolveSmall_Subdomain},
+      {"BM_ResolveSmall_PathBased", BM_ResolveSmall_PathBased},
+      {"BM_ResolveSmall_Dashboard", BM_ResolveSmall_Dashboard},
+      {"BM_ResolveSmall_UnknownHost", BM_ResolveSmall_UnknownHost},
+      {"BM_ResolveSmall_UnknownSubdomain", BM_ResolveSmall_UnknownSubdomain},
+      {"BM_DirectoryOnly_Domain", BM_DirectoryOnly_Domain},
+      {"BM_DirectoryOnly_Code", BM_DirectoryOnly_Code},
+      {"BM_DirectoryOnly_DomainLatency", BM_DirectoryOnly_DomainLatency},
+      {"BM_DirectoryOnly_CodeLatency", BM_DirectoryOnly_CodeLatency},
+      {"BM_DirectoryOnly_DomainMiss", BM_DirectoryOnly_DomainMiss},
+      {"BM_DirectoryOnly_CodeMiss", BM_DirectoryOnly_CodeMiss},
+      {"BM_ResolveMap_CustomDomain", BM_ResolveMap_CustomDomain},
+      {"BM_ResolveMap_Subdomain", BM_ResolveMap_Subdomain},
+      {"BM_ResolveMap_PathBased", BM_ResolveMap_PathBased},
+      {"BM_ResolveMap_Dashboard", BM_ResolveMap_Dashboard},
+      {"BM_ResolveMap_UnknownHost", BM_ResolveMap_UnknownHost},
+      {"BM_ResolveMap_UnknownSubdomain", BM_ResolveMap_UnknownSubdomain},
+      {"BM_DirectoryOnlyMap_Domain", BM_DirectoryOnlyMap_Domain},
+      {"BM_DirectoryOnlyMap_Code", BM_DirectoryOnlyMap_Code},
+      {"BM_DirectoryOnlyMap_DomainLatency", BM_DirectoryOnlyMap_DomainLatency},
+      {"BM_DirectoryOnlyMap_CodeLatency", BM_DirectoryOnlyMap_CodeLatency},
+      {"BM_DirectoryOnlyMap_DomainMiss", BM_DirectoryOnlyMap_DomainMiss},
+      {"BM_DirectoryOnlyMap_CodeMiss", BM_DirectoryOnlyMap_CodeMiss},
+  };
+  const char* fixed = std::getenv("ORION_BENCH_ITERATIONS");
+  const long long iterations = fixed != nullptr ? std::atoll(fixed) : 0;
+  for (const auto& [name, function] : benchmarks) {
+    auto* registered = benchmark::RegisterBenchmark(name, function);
+    if (iterations > 0) {
+      registered->Iterations(iterations);
+    }
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
+    return 1;
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -64,7 +64,7 @@ ContextType context_of_platform_path(std::string_view path) noexcept {
   return ContextType::platform;
 }
 
-Error wrong_store(std::string message) { return make_error(Errc::wrong_store, std::move(message)); }
+Error wrong_store(const char* message) { return make_error(Errc::wrong_store, message); }
 
 // On a store host, "/stores/{code}/..." and "/store/{code}/..." name a store explicitly; only the
 // host's own store may be named.
@@ -73,51 +73,117 @@ bool names_other_store(std::string_view code, const Store& store) {
   return !normalised || *normalised != store.code;
 }
 
-Result<Resolution> finish_store_host(Resolution r, Target& target) {
+// Where the finished clean path comes from when it is the whole normalised path: moved from the
+// classification's own string (finish) or copied from a view into the request (resolve).
+struct WholePath {
+  std::string_view path;
+  std::string* owner = nullptr;  // holds `path` and may be moved from; null: copy `path`
+
+  void move_to(std::string& out) const {
+    if (owner != nullptr) {
+      out = std::move(*owner);
+    } else {
+      out.assign(path);
+    }
+  }
+};
+
+// The store host half of complete(): r.store is set. Returns the wrong_store message, or null.
+const char* complete_store_host(const WholePath& whole, Resolution& r) {
   const Store& store = *r.store;
-  const StorePath split = split_store_path(target.path);
-  std::string_view path = target.path;
+  const StorePath split = split_store_path(whole.path);
+  std::string_view path = whole.path;
   if (split.form != PathForm::plain) {
     if (names_other_store(split.code, store)) {
-      return wrong_store("this host serves one store only; the path names another");
+      return "this host serves one store only; the path names another";
     }
     // The handlers route on what follows the host's own prefix, so that is what the checks
     // below must see: "/stores/{own}/admin" is "/admin" to them.
     path = split.clean_path;
     const StorePath inner = split_store_path(path);
     if (inner.form != PathForm::plain && names_other_store(inner.code, store)) {
-      return wrong_store("this host serves one store only; the path names another");
+      return "this host serves one store only; the path names another";
     }
   }
   if (path_is_under(path, "/admin")) {
-    return wrong_store("the admin interface is served on the platform host only");
+    return "the admin interface is served on the platform host only";
   }
   if (path_is_under(path, "/static/stores")) {
     const StorePath files = split_store_path(path.substr(7));
     if (files.code.empty() || names_other_store(files.code, store)) {
-      return wrong_store("a store host serves its own store's files only");
+      return "a store host serves its own store's files only";
     }
-  }
-  if (split.form == PathForm::plain) {
-    r.clean_path = std::move(target.path);  // `path` is all of it
-    path = r.clean_path;
-  } else {
-    r.clean_path.assign(path);
   }
   switch (split.form) {
     case PathForm::shop:
+      r.clean_path.assign(path);
       r.context = ContextType::shop;
       break;
     case PathForm::dashboard:
+      r.clean_path.assign(path);
       r.context = ContextType::store_dashboard;
       r.base_path.reserve(7 + store.code.size());
       r.base_path.append("/store/").append(store.code);
       break;
     case PathForm::plain:
       r.context = path_is_under(path, "/api") ? ContextType::api : ContextType::shop;
+      whole.move_to(r.clean_path);  // `path` is all of it
       break;
   }
-  return r;
+  return nullptr;
+}
+
+// Defence in depth against a directory that breaks its contract: an inactive store, or one whose
+// code is not the code asked for, is treated as not found.
+StorePtr checked(StorePtr found, Lookup::By by, std::string_view key) noexcept {
+  if (found && (!found->is_active || by == Lookup::By::nothing ||
+                (by == Lookup::By::code && found->code != key))) {
+    return nullptr;
+  }
+  return found;
+}
+
+// finish() once the directory's answer is checked: sets r's store, mode, context, clean_path and
+// base_path (the caller sets role, host and query). Returns the wrong_store message, or null.
+const char* complete(HostRole role, DetectionMode mode, StorePtr found, const WholePath& whole,
+                     Resolution& r) {
+  switch (role) {
+    case HostRole::admin:
+      r.context = ContextType::admin;
+      whole.move_to(r.clean_path);
+      return nullptr;
+    case HostRole::unknown:
+      r.context = ContextType::shop;  // no store: the handlers answer "store not found"
+      whole.move_to(r.clean_path);
+      return nullptr;
+    case HostRole::store:
+      if (!found) {
+        r.context = ContextType::shop;
+        whole.move_to(r.clean_path);
+        return nullptr;
+      }
+      r.store = std::move(found);
+      r.mode = mode;
+      return complete_store_host(whole, r);
+    case HostRole::platform:
+      break;
+  }
+  const StorePath split = split_store_path(whole.path);
+  if (split.form == PathForm::plain) {
+    r.context = context_of_platform_path(whole.path);
+    whole.move_to(r.clean_path);
+    return nullptr;
+  }
+  r.context = split.form == PathForm::shop ? ContextType::shop : ContextType::store_dashboard;
+  r.clean_path.assign(split.clean_path);
+  if (found) {
+    const std::string_view prefix = split.form == PathForm::shop ? "/stores/" : "/store/";
+    r.base_path.reserve(prefix.size() + found->code.size());
+    r.base_path.append(prefix).append(found->code);
+    r.store = std::move(found);
+    r.mode = DetectionMode::path_based;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -193,6 +259,13 @@ std::string_view Platform::subdomain_label(std::string_view host) const noexcept
 }
 
 HostRole Platform::role_of(std::string_view host, HostKind kind) const noexcept {
+  std::string_view label;
+  return role_of(host, kind, label);
+}
+
+HostRole Platform::role_of(std::string_view host, HostKind kind,
+                           std::string_view& label) const noexcept {
+  label = {};
   if (kind != HostKind::name) {
     return HostRole::unknown;
   }
@@ -205,12 +278,15 @@ HostRole Platform::role_of(std::string_view host, HostKind kind) const noexcept 
   if (!is_same_or_under(host, domain_)) {
     return HostRole::store;  // a custom-domain candidate
   }
-  const std::string_view label = subdomain_label(host);
+  // Under the platform domain and not the domain itself: subdomain_label(host) is this, or ""
+  // when it holds a dot.
+  const std::string_view sub = host.substr(0, host.size() - domain_.size() - 1);
   // Nested labels ("a.b.<platform>") and labels that cannot be store codes never route.
-  if (label.empty() || label.size() < kMinStoreCodeLength || label.size() > kMaxStoreCodeLength ||
-      is_reserved_store_code(label)) {
+  if (sub.size() < kMinStoreCodeLength || sub.size() > kMaxStoreCodeLength ||
+      sub.find('.') != std::string_view::npos || is_reserved_store_code(sub)) {
     return HostRole::unknown;
   }
+  label = sub;
   return HostRole::store;
 }
 
@@ -229,53 +305,87 @@ bool is_code_label(std::string_view label) noexcept {
          label.front() != '-' && label.back() != '-';
 }
 
-// classify(), except that a lookup by domain leaves its key empty when `domain_key` is false:
-// the key is then the host's name, which resolve() reads in place instead of copying it.
-Result<Classification> classify_request(const Platform& platform, const RequestHead& request,
-                                        bool domain_key) {
-  auto authority = authority_of(request);
-  if (!authority) {
-    return authority.error();
+// A request classified with its path, query and lookup key left where they already are: views
+// into the request when its target needed no rewriting, else into members of this object (so it
+// is neither copied nor moved). classify() copies it into a Classification; resolve() reads it in
+// place and builds the Resolution from it directly.
+struct Parsed {
+  Parsed() = default;
+  Parsed(const Parsed&) = delete;
+  Parsed& operator=(const Parsed&) = delete;
+
+  Host host;
+  Target rewritten;        // the normalised target, when it is not the request's own
+  std::string_view path;   // normalised
+  std::string_view query;  // as sent, without the '?'
+  HostRole role = HostRole::unknown;
+  DetectionMode mode = DetectionMode::none;  // the mode that holds if the lookup finds a store
+  Lookup::By by = Lookup::By::nothing;
+  std::string_view key;  // the lookup's key: in host.name or in code
+  std::string code;      // a path-based store code as validate_store_code returns it
+};
+
+Result<void> parse_request(const Platform& platform, const RequestHead& request, Parsed& p) {
+  std::string_view authority = request.host;
+  std::string origin_form;  // set for an absolute-form target
+  bool absolute = false;
+  // An origin-form target with one Host field at most is all authority_of() would accept
+  // without looking further; anything else is left to it.
+  if (request.host_fields > 1 || request.target.empty() || request.target.front() != '/') {
+    auto chosen = authority_of(request);
+    if (!chosen) {
+      return chosen.error();
+    }
+    authority = chosen->authority;
+    origin_form = std::move(chosen->origin_form);
+    absolute = chosen->absolute;
   }
-  auto host = normalize_authority(authority->authority);
+  auto host = normalize_authority(authority);
   if (!host) {
     return host.error();
   }
-  auto target = normalize_target(authority->absolute ? authority->origin_form : request.target);
-  if (!target) {
-    return target.error();
+  p.host = std::move(*host);
+  if (TargetView plain; !absolute && view_plain_target(request.target, plain)) {
+    p.path = plain.path;
+    p.query = plain.query;
+  } else {
+    auto target = normalize_target(absolute ? std::string_view(origin_form) : request.target);
+    if (!target) {
+      return target.error();
+    }
+    p.rewritten = std::move(*target);
+    p.path = p.rewritten.path;
+    p.query = p.rewritten.query;
   }
-  Classification c{
-      std::move(*host), std::move(*target), HostRole::unknown, DetectionMode::none, {}};
-  c.role = platform.role_of(c.host.name, c.host.kind);
-  switch (c.role) {
+  std::string_view label;
+  p.role = platform.role_of(p.host.name, p.host.kind, label);
+  switch (p.role) {
     case HostRole::store: {
-      const std::string_view label = platform.subdomain_label(c.host.name);
       if (label.empty()) {
-        c.mode = DetectionMode::custom_domain;
-        c.lookup.by = Lookup::By::domain;
-        if (domain_key) {
-          c.lookup.key = c.host.name;
-        }
+        p.mode = DetectionMode::custom_domain;
+        p.by = Lookup::By::domain;
+        p.key = p.host.name;
         break;
       }
       if (!is_code_label(label)) {
-        c.role = HostRole::unknown;  // "-ab" or "a_b": a label no store can have
+        p.role = HostRole::unknown;  // "-ab" or "a_b": a label no store can have
         break;
       }
-      c.mode = DetectionMode::subdomain;
-      c.lookup.by = Lookup::By::code;
-      c.lookup.key.assign(label);
+      p.mode = DetectionMode::subdomain;
+      p.by = Lookup::By::code;
+      p.key = label;
       break;
     }
     case HostRole::platform: {
-      const StorePath split = split_store_path(c.target.path);
+      const StorePath split = split_store_path(p.path);
       if (split.form == PathForm::plain) {
         break;
       }
       if (auto code = validate_store_code(split.code)) {
-        c.mode = DetectionMode::path_based;
-        c.lookup = {Lookup::By::code, std::move(*code)};
+        p.mode = DetectionMode::path_based;
+        p.by = Lookup::By::code;
+        p.code = std::move(*code);
+        p.key = p.code;
       }
       break;
     }
@@ -283,91 +393,87 @@ Result<Classification> classify_request(const Platform& platform, const RequestH
     case HostRole::unknown:
       break;
   }
-  return c;
+  return {};
 }
 
-}  // namespace
-
-Result<Classification> classify(const Platform& platform, const RequestHead& request) {
-  return classify_request(platform, request, true);
-}
-
-StorePtr answer(const StoreDirectory& directory, const Lookup& lookup) {
-  switch (lookup.by) {
+StorePtr ask(const StoreDirectory& directory, Lookup::By by, std::string_view key) {
+  switch (by) {
     case Lookup::By::domain:
-      return directory.find_active_by_domain(lookup.key);
+      return directory.find_active_by_domain(key);
     case Lookup::By::code:
-      return directory.find_active_by_code(lookup.key);
+      return directory.find_active_by_code(key);
     case Lookup::By::nothing:
       break;
   }
   return nullptr;
 }
 
-Result<Resolution> finish(Classification c, StorePtr found) {
-  // Defence in depth against a directory that breaks its contract: an inactive store, or one
-  // whose code is not the code asked for, is treated as not found.
-  if (found && (!found->is_active || c.lookup.by == Lookup::By::nothing ||
-                (c.lookup.by == Lookup::By::code && found->code != c.lookup.key))) {
-    found = nullptr;
+}  // namespace
+
+Result<Classification> classify(const Platform& platform, const RequestHead& request) {
+  Parsed p;
+  if (auto parsed = parse_request(platform, request, p); !parsed) {
+    return parsed.error();
   }
-  Resolution r;
+  Result<Classification> out{boost::system::in_place_value};
+  Classification& c = *out;
+  c.role = p.role;
+  c.mode = p.mode;
+  c.lookup.by = p.by;
+  if (!p.code.empty()) {
+    c.lookup.key = std::move(p.code);
+  } else {
+    c.lookup.key.assign(p.key);  // before the host moves: the key may view into it
+  }
+  c.host = std::move(p.host);
+  if (!p.rewritten.path.empty()) {
+    c.target = std::move(p.rewritten);
+  } else {
+    c.target.path.assign(p.path);
+    c.target.query.assign(p.query);
+  }
+  return out;
+}
+
+StorePtr answer(const StoreDirectory& directory, const Lookup& lookup) {
+  return ask(directory, lookup.by, lookup.key);
+}
+
+Result<Resolution> finish(Classification c, StorePtr found) {
+  Result<Resolution> out{boost::system::in_place_value};
+  Resolution& r = *out;
+  found = checked(std::move(found), c.lookup.by, c.lookup.key);
   r.role = c.role;
   r.host = std::move(c.host.name);
   r.query = std::move(c.target.query);
-  std::string& path = c.target.path;
-
-  switch (c.role) {
-    case HostRole::admin:
-      r.context = ContextType::admin;
-      r.clean_path = std::move(path);
-      return r;
-    case HostRole::unknown:
-      r.context = ContextType::shop;  // no store: the handlers answer "store not found"
-      r.clean_path = std::move(path);
-      return r;
-    case HostRole::store:
-      if (!found) {
-        r.context = ContextType::shop;
-        r.clean_path = std::move(path);
-        return r;
-      }
-      r.store = std::move(found);
-      r.mode = c.mode;
-      return finish_store_host(std::move(r), c.target);
-    case HostRole::platform:
-      break;
+  if (const char* refused =
+          complete(c.role, c.mode, std::move(found), WholePath{c.target.path, &c.target.path}, r)) {
+    out = wrong_store(refused);
   }
-  const StorePath split = split_store_path(path);
-  if (split.form == PathForm::plain) {
-    r.context = context_of_platform_path(path);
-    r.clean_path = std::move(path);
-    return r;
-  }
-  r.context = split.form == PathForm::shop ? ContextType::shop : ContextType::store_dashboard;
-  r.clean_path.assign(split.clean_path);
-  if (found) {
-    const std::string_view prefix = split.form == PathForm::shop ? "/stores/" : "/store/";
-    r.base_path.reserve(prefix.size() + found->code.size());
-    r.base_path.append(prefix).append(found->code);
-    r.store = std::move(found);
-    r.mode = DetectionMode::path_based;
-  }
-  return r;
+  return out;
 }
 
 Result<Resolution> resolve(const Platform& platform, const RequestHead& request,
                            const StoreDirectory& directory) {
-  auto classification = classify_request(platform, request, false);
-  if (!classification) {
-    return classification.error();
+  // classify(), the lookup and finish() on the same Parsed, without copying the host, the path,
+  // the query or the key into a Classification on the way, and with one Resolution built in
+  // place (every return returns `out`).
+  Result<Resolution> out{boost::system::in_place_value};
+  Parsed p;
+  if (auto parsed = parse_request(platform, request, p); !parsed) {
+    out = std::move(parsed).error();
+    return out;
   }
-  // A domain lookup's key is the host's name (classify_request left the copy out); finish()
-  // reads the key of code lookups only.
-  StorePtr found = classification->lookup.by == Lookup::By::domain
-                       ? directory.find_active_by_domain(classification->host.name)
-                       : answer(directory, classification->lookup);
-  return finish(std::move(*classification), std::move(found));
+  StorePtr found = checked(ask(directory, p.by, p.key), p.by, p.key);
+  Resolution& r = *out;
+  r.role = p.role;
+  r.host = std::move(p.host.name);  // the key is read: it may view into the host
+  r.query.assign(p.query);
+  const WholePath whole{p.path, p.rewritten.path.empty() ? nullptr : &p.rewritten.path};
+  if (const char* refused = complete(p.role, p.mode, std::move(found), whole, r)) {
+    out = wrong_store(refused);
+  }
+  return out;
 }
 
 }  // namespace orion::core

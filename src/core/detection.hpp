@@ -40,6 +40,10 @@ class Platform {
 
   [[nodiscard]] const std::string& domain() const noexcept { return domain_; }
   [[nodiscard]] HostRole role_of(std::string_view host, HostKind kind) const noexcept;
+  // The same, also setting `label` to subdomain_label(host) for a store host under the platform
+  // domain, and to "" otherwise (a custom domain, or any other role).
+  [[nodiscard]] HostRole role_of(std::string_view host, HostKind kind,
+                                 std::string_view& label) const noexcept;
   // The label of a host directly under the platform domain ("a" for "a.<platform>"), else "".
   [[nodiscard]] std::string_view subdomain_label(std::string_view host) const noexcept;
 

@@ -218,26 +218,38 @@ bool normalize_plain_name(std::string_view host, std::string& out) {
   if (host.back() == '.') {
     host.remove_suffix(1);
   }
-  if (host.empty() || host.size() > kMaxHostLength) {
+  const std::size_t size = host.size();
+  if (size == 0 || size > kMaxHostLength) {
     return false;
   }
+  // Checked and lower-cased into a local buffer first, which nothing else can alias, then copied
+  // out in one go: writing through `out` byte by byte makes the compiler reload it every time.
+  // Letters and digits, most of a name, take the first two tests only.
+  std::array<char, kMaxHostLength> lower;
   std::size_t label_start = 0;
-  out.resize(host.size());
-  for (std::size_t i = 0; i < host.size(); ++i) {
+  for (std::size_t i = 0; i < size; ++i) {
     const char c = kPlainNameChar[static_cast<unsigned char>(host[i])];
+    lower[i] = c;
+    if (c >= 'a' || (c >= '0' && c <= '9')) {
+      continue;
+    }
     if (c == '.') {
-      // An empty label, or one ending in a hyphen.
-      if (i == label_start || out[i - 1] == '-') {
+      // An empty label, one ending in a hyphen or one that is too long.
+      if (i == label_start || lower[i - 1] == '-' || i - label_start > kMaxLabelLength) {
         return false;
       }
       label_start = i + 1;
-    } else if (c == 0 || (c == '-' && i == label_start) || i - label_start >= kMaxLabelLength) {
-      return false;
+    } else if (c != '-' || i == label_start) {
+      return false;  // not a name character, or a label starting with a hyphen
     }
-    out[i] = c;
   }
-  return label_start < host.size() && out.back() != '-' &&
-         !is_number_label(std::string_view(out).substr(label_start));
+  // The last label: not empty, not ending in a hyphen, not too long, not a number.
+  if (label_start == size || lower[size - 1] == '-' || size - label_start > kMaxLabelLength ||
+      is_number_label(std::string_view(lower.data() + label_start, size - label_start))) {
+    return false;
+  }
+  out.assign(lower.data(), size);
+  return true;
 }
 
 }  // namespace
@@ -297,6 +309,17 @@ Result<Host> normalize_host(std::string_view host) {
 Result<Host> normalize_authority(std::string_view authority) {
   if (authority.empty()) {
     return make_error(Errc::missing_host, "the request names no host");
+  }
+  // The common case, "name" or "name:port" with a plain name: the checks below would pass it to
+  // normalize_host, whose plain-name fast path would accept it. Anything else (user information,
+  // a second colon, a bad port, an IPv6 literal, a name needing more work) takes the full path.
+  if (const std::size_t colon = authority.find(':');
+      colon != 0 && (colon == std::string_view::npos || check_port(authority.substr(colon + 1)))) {
+    const std::string_view name = authority.substr(0, colon);
+    Result<Host> plain{boost::system::in_place_value};
+    if (name.size() <= kMaxRawHostLength && normalize_plain_name(name, plain->name)) {
+      return plain;
+    }
   }
   // One scan for '@' and the first two colons.
   std::size_t colon = std::string_view::npos;

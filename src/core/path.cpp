@@ -2,6 +2,9 @@
 
 #include "core/text.hpp"
 
+#include <array>
+#include <cstdint>
+
 namespace orion::core {
 namespace {
 
@@ -36,28 +39,94 @@ bool split_form(std::string_view path, std::string_view word, PathForm form,
   return true;
 }
 
-// True when the raw path is already normal: no escapes, nothing forbidden, no "." or ".."
-// segment and no empty segment but a trailing one. normalize_target's loop would give it back
-// unchanged, so it is copied as it is.
-bool is_plain_path(std::string_view raw_path) noexcept {
-  std::size_t segment_start = 1;  // raw_path[0] is '/'
-  for (std::size_t i = 1; i <= raw_path.size(); ++i) {
-    if (i == raw_path.size() || raw_path[i] == '/') {
-      const std::string_view segment = raw_path.substr(segment_start, i - segment_start);
-      if ((segment.empty() && i != raw_path.size()) || segment == "." || segment == "..") {
-        return false;
-      }
-      segment_start = i + 1;
-    } else if (raw_path[i] == '%' || forbidden_raw(raw_path[i])) {
-      return false;
+// For view_plain_target: what each byte means to it (0: an ordinary path and query byte).
+enum : std::uint8_t { kOrdinary = 0, kSlash, kQuestion, kQueryForbidden, kPathForbidden, kHash };
+
+constexpr std::array<std::uint8_t, 256> kTargetByte = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    if (ch == '#') {
+      table[c] = kHash;
+    } else if (ch == ' ' || text::is_control(ch)) {
+      table[c] = kQueryForbidden;  // forbidden in the path too
+    } else if (ch == '%' || ch == '\\') {
+      table[c] = kPathForbidden;  // fine in the query, not in a path that is already normal
+    } else if (ch == '/') {
+      table[c] = kSlash;
+    } else if (ch == '?') {
+      table[c] = kQuestion;
     }
   }
-  return true;
+  return table;
+}();
+
+// A segment that is "." or "..", or empty when it is not the last: normalize_target rewrites it.
+bool needs_rewriting(std::string_view segment, bool last) noexcept {
+  if (segment.empty()) {
+    return !last;
+  }
+  return segment.size() <= 2 && segment.front() == '.' && segment.back() == '.';
 }
 
 }  // namespace
 
+bool view_plain_target(std::string_view target, TargetView& out) noexcept {
+  if (target.empty() || target.front() != '/' || target.size() > kMaxPathLength) {
+    return false;
+  }
+  // One pass over the path, then one over the query: the same checks as normalize_target's
+  // scans for a fragment and the query's characters, and as its segment loop for a path it would
+  // leave unchanged.
+  const std::size_t size = target.size();
+  std::size_t segment_start = 1;  // target[0] is '/'
+  std::size_t i = 1;
+  for (; i < size; ++i) {
+    while (i < size && kTargetByte[static_cast<unsigned char>(target[i])] == kOrdinary) {
+      ++i;
+    }
+    if (i == size) {
+      break;
+    }
+    const std::uint8_t kind = kTargetByte[static_cast<unsigned char>(target[i])];
+    if (kind == kSlash) {
+      if (needs_rewriting(target.substr(segment_start, i - segment_start), false)) {
+        return false;
+      }
+      segment_start = i + 1;
+      continue;
+    }
+    if (kind == kQuestion) {
+      break;
+    }
+    return false;
+  }
+  if (needs_rewriting(target.substr(segment_start, i - segment_start), true)) {
+    return false;
+  }
+  const std::string_view path = target.substr(0, i);
+  std::string_view query;
+  if (i < size) {
+    query = target.substr(i + 1);
+    for (const char c : query) {
+      const std::uint8_t kind = kTargetByte[static_cast<unsigned char>(c)];
+      if (kind == kQueryForbidden || kind == kHash) {
+        return false;
+      }
+    }
+  }
+  out.path = path;
+  out.query = query;
+  return true;
+}
+
 Result<Target> normalize_target(std::string_view target) {
+  if (TargetView plain; view_plain_target(target, plain)) {
+    Result<Target> out{boost::system::in_place_value};
+    out->path.assign(plain.path);
+    out->query.assign(plain.query);
+    return out;
+  }
   if (target.empty() || target.front() != '/') {
     return make_error(Errc::invalid_target, "the request-target must be a path starting with '/'");
   }
@@ -85,10 +154,6 @@ Result<Target> normalize_target(std::string_view target) {
 
   Target out;
   out.query.assign(query);
-  if (is_plain_path(raw_path)) {
-    out.path.assign(raw_path);
-    return out;
-  }
   std::string& path = out.path;
   path.reserve(raw_path.size() + 1);
   std::string decoded;
@@ -138,8 +203,9 @@ Result<Target> normalize_target(std::string_view target) {
 
 StorePath split_store_path(std::string_view path) noexcept {
   StorePath out;
-  if (split_form(path, "/stores", PathForm::shop, out) ||
-      split_form(path, "/store", PathForm::dashboard, out)) {
+  // Both forms start with "/store": most paths are turned away by this one comparison.
+  if (path.starts_with("/store") && (split_form(path, "/stores", PathForm::shop, out) ||
+                                     split_form(path, "/store", PathForm::dashboard, out))) {
     return out;
   }
   out.clean_path = path;

@@ -30,6 +30,19 @@ struct Target {
 // longer than kMaxPathLength are errors.
 Result<Target> normalize_target(std::string_view origin_form);
 
+// An origin-form request-target's path and query, as views into it.
+struct TargetView {
+  std::string_view path;
+  std::string_view query;
+};
+
+// normalize_target's common case without copying: true, with `out` viewing `origin_form`, when
+// the target is valid and its path is already normal (no escape, no forbidden character, no "."
+// or ".." segment, no empty segment but a trailing one), so that normalize_target would give back
+// exactly these path and query. False for everything else, errors included: normalize_target
+// then decides.
+bool view_plain_target(std::string_view origin_form, TargetView& out) noexcept;
+
 enum class PathForm : std::uint8_t {
   plain,      // any other path
   shop,       // /stores/{code}[/...]
