@@ -15,15 +15,12 @@ build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release
 
-# Until the server exists (issue 4 brings `orion demo`), show what runs today: the command tree
-# and how the resolution core reads the seed's three example requests.
+# The one-command tour: a fresh demo platform (three stores, their products, themes and custom
+# domains, an admin and an owner per store) served until Ctrl-C; it prints the URLs and logins.
+# `make run LISTEN=127.0.0.1:9090` picks another address.
+LISTEN ?= 127.0.0.1:8080
 run: build
-	@$(ORION) --help
-	@for req in "orion.lu /shop/products" "orion.myplatform.com /shop/products" \
-	            "myplatform.com /stores/ORION/shop/products"; do \
-	  set -- $$req; echo; echo "GET $$2  Host: $$1"; \
-	  $(ORION) resolve --platform-domain myplatform.com --host "$$1" "$$2" | sed 's/^/  /'; \
-	done
+	@exec $(ORION) demo --listen $(LISTEN)
 
 # Every suite, in the debug build with AddressSanitizer and UndefinedBehaviorSanitizer; the
 # release build (what make run and make bench use) must compile too, warnings being errors.

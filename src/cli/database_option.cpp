@@ -31,22 +31,8 @@ core::Result<std::unique_ptr<storage::Database>> DatabaseOption::open(bool migra
   if (!database || !migrated) {
     return database;
   }
-  auto version = storage::schema_version(**database);
-  if (!version) {
-    return version.error();
-  }
-  const auto known = storage::migrations_for((*database)->backend());
-  const std::int64_t newest = known.empty() ? 0 : known.back().version;
-  if (*version > newest) {
-    return core::make_error(core::Errc::schema_too_new,
-                            "the database schema is at version " + std::to_string(*version) +
-                                ", newer than this orion knows (" + std::to_string(newest) + ")");
-  }
-  if (*version < newest) {
-    return core::make_error(core::Errc::unavailable,
-                            "the database schema is at version " + std::to_string(*version) +
-                                " of " + std::to_string(newest) + "; run 'orion migrate --db " +
-                                (*database)->display_url() + "' first");
+  if (auto current = storage::require_current_schema(**database); !current) {
+    return current.error();
   }
   return database;
 }

@@ -1,13 +1,15 @@
 // orion: the one executable. Builds the CLI11 command tree from one class per command, parses,
-// and runs the chosen command. Later issues add serve and demo.
+// and runs the chosen command.
 #include <cstdio>
 #include <memory>
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/demo_command.hpp"
 #include "cli/domain_command.hpp"
 #include "cli/migrate_command.hpp"
 #include "cli/resolve_command.hpp"
+#include "cli/serve_command.hpp"
 #include "cli/store_command.hpp"
 #include "cli/token_command.hpp"
 #include "cli/user_command.hpp"
@@ -40,6 +42,8 @@ int main(int argc, char** argv) {
   app.failure_message(one_line_failure);
 
   std::vector<std::unique_ptr<orion::cli::Command>> commands;
+  commands.push_back(std::make_unique<orion::cli::ServeCommand>());
+  commands.push_back(std::make_unique<orion::cli::DemoCommand>());
   commands.push_back(std::make_unique<orion::cli::MigrateCommand>());
   commands.push_back(std::make_unique<orion::cli::StoreCommand>());
   commands.push_back(std::make_unique<orion::cli::DomainCommand>());

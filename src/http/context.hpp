@@ -3,11 +3,13 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "core/detection.hpp"
 #include "http/server.hpp"
+#include "storage/records.hpp"
 
 namespace orion::http {
 
@@ -17,6 +19,8 @@ struct RequestContext {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Set by StoreContext: the store (or none), detection mode, context type, clean path.
   std::optional<core::Resolution> resolution;
+  // Set by ThemeContext for a request with a store: that store's theme (a shared snapshot).
+  std::shared_ptr<const storage::Theme> theme;
 };
 
 }  // namespace orion::http

@@ -9,6 +9,11 @@ boost::asio::awaitable<core::StorePtr> StoreLookup::answer(const core::Lookup& l
   if (lookup.by == core::Lookup::By::nothing) {
     co_return nullptr;
   }
+  if (cache_ != nullptr) {
+    if (auto cached = cache_->peek(lookup)) {
+      co_return std::move(*cached);
+    }
+  }
   // Runs on the blocking pool; the awaiting coroutine resumes on its own executor.
   co_return co_await boost::asio::co_spawn(
       blocking_,

@@ -7,6 +7,7 @@
 
 #include "core/detection.hpp"
 #include "core/store.hpp"
+#include "storage/store_cache.hpp"
 
 namespace orion::http {
 
@@ -14,11 +15,15 @@ class StoreLookup {
  public:
   StoreLookup(const core::StoreDirectory& directory, boost::asio::thread_pool& blocking)
       : directory_(directory), blocking_(blocking) {}
+  // Through the store cache: a fresh cached answer is given on the I/O thread, without a hop.
+  StoreLookup(const storage::StoreCache& cache, boost::asio::thread_pool& blocking)
+      : directory_(cache), cache_(&cache), blocking_(blocking) {}
 
   boost::asio::awaitable<core::StorePtr> answer(const core::Lookup& lookup) const;
 
  private:
   const core::StoreDirectory& directory_;
+  const storage::StoreCache* cache_ = nullptr;
   boost::asio::thread_pool& blocking_;
 };
 

@@ -135,4 +135,25 @@ Result<MigrationReport> migrate_to(Database& database, std::int64_t target) {
   }
 }
 
+Result<void> require_current_schema(Database& database) {
+  auto version = schema_version(database);
+  if (!version) {
+    return version.error();
+  }
+  const auto known = migrations_for(database.backend());
+  const std::int64_t newest = known.empty() ? 0 : known.back().version;
+  if (*version > newest) {
+    return core::make_error(core::Errc::schema_too_new,
+                            "the database schema is at version " + std::to_string(*version) +
+                                ", newer than this orion knows (" + std::to_string(newest) + ")");
+  }
+  if (*version < newest) {
+    return core::make_error(core::Errc::unavailable,
+                            "the database schema is at version " + std::to_string(*version) +
+                                " of " + std::to_string(newest) + "; run 'orion migrate --db " +
+                                database.display_url() + "' first");
+  }
+  return {};
+}
+
 }  // namespace orion::storage

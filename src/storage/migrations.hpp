@@ -38,4 +38,8 @@ Result<MigrationReport> migrate_to(Database& database, std::int64_t target);
 // The version recorded in the database (0 when schema_migrations is missing or empty).
 Result<std::int64_t> schema_version(Database& database);
 
+// Succeeds when the database is at exactly this binary's newest version; otherwise an error
+// saying what to do (run `orion migrate`, or upgrade orion).
+Result<void> require_current_schema(Database& database);
+
 }  // namespace orion::storage

@@ -1,4 +1,5 @@
-// Second: turns an exception escaping any later step into a 500 carrying the request id, and
+// Second: turns an exception escaping any later step into a 500 carrying the request id (an HTML
+// page for a browser that accepts text/html, the JSON error otherwise), and
 // logs it. Nothing after it needs to worry about a stray throw taking the connection down.
 #pragma once
 

@@ -42,10 +42,13 @@ asio::awaitable<Response> RequestLog::handle(Request& request, RequestContext& c
   context.request_id = sane_id(given) ? std::string(given) : new_request_id();
   Response response = co_await next(request, context);
   response.set(kRequestIdHeader, context.request_id);
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - context.started)
-                          .count();
+  const auto elapsed = std::chrono::steady_clock::now() - context.started;
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   const core::Resolution* r = context.resolution ? &*context.resolution : nullptr;
+  if (metrics_ != nullptr) {
+    metrics_->record(r != nullptr ? std::optional(r->context) : std::nullopt, response.result_int(),
+                     elapsed);
+  }
   log_->info(
       "request_id={} method={} target=\"{}\" status={} store={} mode={} context={} "
       "duration_us={} peer={}",

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "http/metrics.hpp"
 #include "http/middleware.hpp"
 
 namespace spdlog {
@@ -15,12 +16,14 @@ namespace orion::http {
 
 class RequestLog final : public Middleware {
  public:
-  explicit RequestLog(std::shared_ptr<spdlog::logger> log) : log_(std::move(log)) {}
+  explicit RequestLog(std::shared_ptr<spdlog::logger> log, Metrics* metrics = nullptr)
+      : log_(std::move(log)), metrics_(metrics) {}
   asio::awaitable<Response> handle(Request& request, RequestContext& context,
                                    Next next) const override;
 
  private:
   std::shared_ptr<spdlog::logger> log_;
+  Metrics* metrics_;
 };
 
 }  // namespace orion::http

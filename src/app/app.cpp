@@ -1,0 +1,200 @@
+#include "app/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <charconv>
+#include <thread>
+#include <vector>
+
+#include "http/middleware/chain.hpp"
+#include "storage/migrations.hpp"
+#include "web/routes.hpp"
+
+namespace orion::app {
+namespace {
+
+unsigned io_threads_of(const Config& config) {
+  if (config.io_threads != 0) {
+    return config.io_threads;
+  }
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
+unsigned blocking_threads_of(const Config& config) {
+  return config.blocking_threads != 0 ? config.blocking_threads : 4 * io_threads_of(config);
+}
+
+}  // namespace
+
+core::Result<boost::asio::ip::tcp::endpoint> parse_listen(std::string_view listen) {
+  const auto bad = [&] {
+    return core::make_error(core::Errc::invalid_input,
+                            "listen: '" + std::string(listen) +
+                                "' is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)");
+  };
+  const auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return bad();
+  }
+  std::string_view host = listen.substr(0, colon);
+  const std::string_view port_text = listen.substr(colon + 1);
+  unsigned port = 0;
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
+    return bad();
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host == "localhost") {
+    host = "127.0.0.1";
+  }
+  boost::system::error_code parse_error;
+  const auto address = boost::asio::ip::make_address(std::string(host), parse_error);
+  if (parse_error) {
+    return bad();
+  }
+  return boost::asio::ip::tcp::endpoint(address, static_cast<std::uint16_t>(port));
+}
+
+App::App(Config config, std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)), log_(std::move(log)), blocking_(blocking_threads_of(config_)) {}
+
+App::~App() { blocking_.join(); }
+
+core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdlog::logger> log) {
+  if (auto valid = validate(config); !valid) {
+    return valid.error();
+  }
+  auto platform = core::Platform::make(config.platform_domain);
+  if (!platform) {
+    return core::make_error(platform.error().code, "platform_domain: " + platform.error().message);
+  }
+  std::unique_ptr<App> app(new App(std::move(config), std::move(log)));
+  app->platform_ = std::move(*platform);
+  const Config& c = app->config_;
+  auto database = storage::open_database(
+      c.db, storage::PoolOptions{c.db_pool_size, c.db_pool_size * 2, std::chrono::seconds(5)},
+      storage::OpenMode::existing);
+  if (!database) {
+    return database.error();
+  }
+  app->database_ = std::move(*database);
+  if (auto current = storage::require_current_schema(*app->database_); !current) {
+    return current.error();
+  }
+  app->directory_ = std::make_unique<storage::DatabaseStoreDirectory>(*app->database_);
+  app->stores_ = std::make_unique<storage::StoreCache>(
+      *app->directory_, storage::StoreCache::Options{c.store_cache_ttl, 100'000});
+  app->themes_ = std::make_unique<storage::ThemeCache>(*app->database_, c.store_cache_ttl);
+  app->templates_ = std::make_unique<web::Templates>();
+  app->services_ = std::make_unique<web::Services>(
+      web::Services{*app->database_, app->blocking_, *app->platform_, *app->stores_, *app->themes_,
+                    app->metrics_, *app->templates_, c.files_dir, app->log_});
+
+  App* raw = app.get();
+  app->metrics_.add_source([raw] {
+    const auto cache = raw->stores_->stats();
+    const auto pool = raw->database_->pool_state();
+    return fmt::format(
+        "# HELP orion_store_cache_hits_total Store lookups answered from the cache.\n"
+        "# TYPE orion_store_cache_hits_total counter\n"
+        "orion_store_cache_hits_total {}\n"
+        "# HELP orion_store_cache_misses_total Store lookups that asked the database.\n"
+        "# TYPE orion_store_cache_misses_total counter\n"
+        "orion_store_cache_misses_total {}\n"
+        "# HELP orion_store_cache_entries Answers held in the store cache.\n"
+        "# TYPE orion_store_cache_entries gauge\n"
+        "orion_store_cache_entries {}\n"
+        "# HELP orion_db_pool_connections Database connections by state.\n"
+        "# TYPE orion_db_pool_connections gauge\n"
+        "orion_db_pool_connections{{state=\"open\"}} {}\n"
+        "orion_db_pool_connections{{state=\"idle\"}} {}\n"
+        "orion_db_pool_connections{{state=\"in_use\"}} {}\n",
+        cache.hits, cache.misses, cache.entries, pool.open, pool.idle, pool.in_use);
+  });
+
+  auto router = std::make_unique<http::Router>();
+  web::add_routes(*router, *app->services_);
+  app->router_ = router.get();
+  app->lookup_ = std::make_unique<http::StoreLookup>(*app->stores_, app->blocking_);
+  app->chain_ = http::make_chain(http::ChainParts{app->log_, *app->platform_, *app->lookup_,
+                                                  std::move(router), app->themes_.get(),
+                                                  &app->blocking_, &app->metrics_});
+  http::ServerOptions options;
+  options.header_limit = c.header_limit;
+  options.body_limit = c.body_limit;
+  options.read_timeout = c.read_timeout;
+  options.idle_timeout = c.idle_timeout;
+  options.write_timeout = c.write_timeout;
+  options.max_connections = c.max_connections;
+  options.shutdown_grace = c.shutdown_grace;
+  const std::uint64_t body_limit = c.body_limit;
+  const std::uint64_t upload_limit = c.upload_limit;
+  app->server_ = std::make_unique<http::Server>(
+      app->io_, app->chain_->handler(), options,
+      [body_limit, upload_limit](const http::Request& request) {
+        // Uploads (logo, product images) get their own, larger limit.
+        return request.target().find("/upload") != std::string_view::npos ? upload_limit
+                                                                          : body_limit;
+      });
+  return app;
+}
+
+core::Result<void> App::listen() {
+  auto endpoint = parse_listen(config_.listen);
+  if (!endpoint) {
+    return endpoint.error();
+  }
+  return server_->listen(*endpoint);
+}
+
+void App::stop() {
+  boost::asio::post(io_, [this] { shutdown(); });
+}
+
+void App::shutdown() {
+  if (shutting_down_.exchange(true)) {
+    return;
+  }
+  boost::asio::co_spawn(
+      io_,
+      [this]() -> boost::asio::awaitable<void> {
+        co_await server_->stop();
+        // Nothing is left to wait for: let io_.run() return.
+        if (signals_) {
+          boost::system::error_code ignored;
+          signals_->cancel(ignored);
+        }
+      },
+      boost::asio::detached);
+}
+
+int App::run() {
+  signals_.emplace(io_, SIGINT, SIGTERM);
+  signals_->async_wait([this](const boost::system::error_code& error, int signal) {
+    if (!error) {
+      log_->info("signal {} received: shutting down (grace {} ms)", signal,
+                 config_.shutdown_grace.count());
+      shutdown();
+    }
+  });
+  const unsigned threads = io_threads_of(config_);
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (unsigned i = 1; i < threads; ++i) {
+    pool.emplace_back([this] { io_.run(); });
+  }
+  io_.run();
+  for (auto& thread : pool) {
+    thread.join();
+  }
+  log_->info("stopped");
+  return 0;
+}
+
+}  // namespace orion::app

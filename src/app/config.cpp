@@ -1,0 +1,321 @@
+// The settings table of `orion serve` / `orion demo`, reading each source in turn, and the one
+// validation pass. Each error names the setting as the operator wrote it (the env variable, the
+// flag, or the key in the TOML file), so a bad deployment fails at start with one clear line.
+#include "app/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <limits>
+#include <optional>
+
+#include "app/app.hpp"
+
+namespace orion::app {
+namespace {
+
+core::Error invalid(std::string message) {
+  return core::make_error(core::Errc::invalid_input, std::move(message));
+}
+
+template <class Int>
+core::Result<Int> parse_int(std::string_view text) {
+  Int value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+    return invalid("'" + std::string(text) + "' is not a whole number in range");
+  }
+  return value;
+}
+
+#define ORION_TEXT(field)                                   \
+  [](Config& c, std::string_view v) -> core::Result<void> { \
+    c.field = std::string(v);                               \
+    return {};                                              \
+  }
+#define ORION_NUMBER(field, type)                           \
+  [](Config& c, std::string_view v) -> core::Result<void> { \
+    auto n = parse_int<type>(v);                            \
+    if (!n) {                                               \
+      return n.error();                                     \
+    }                                                       \
+    c.field = *n;                                           \
+    return {};                                              \
+  }
+#define ORION_MILLIS(field)                                 \
+  [](Config& c, std::string_view v) -> core::Result<void> { \
+    auto n = parse_int<std::int64_t>(v);                    \
+    if (!n) {                                               \
+      return n.error();                                     \
+    }                                                       \
+    c.field = std::chrono::milliseconds(*n);                \
+    return {};                                              \
+  }
+
+constexpr Setting kSettings[] = {
+    {"db", "database URL: sqlite:PATH or postgresql://...", ORION_TEXT(db)},
+    {"listen", "address to listen on, HOST:PORT or [V6]:PORT", ORION_TEXT(listen)},
+    {"platform_domain", "the platform's domain (stores are <code>.<domain>)",
+     ORION_TEXT(platform_domain)},
+    {"io_threads", "I/O threads (0: one per core)", ORION_NUMBER(io_threads, unsigned)},
+    {"blocking_threads", "threads for database and file work (0: 4 per I/O thread)",
+     ORION_NUMBER(blocking_threads, unsigned)},
+    {"db_pool_size", "database connections kept open", ORION_NUMBER(db_pool_size, std::size_t)},
+    {"header_limit", "largest request head in bytes (larger: 431)",
+     ORION_NUMBER(header_limit, std::size_t)},
+    {"body_limit", "largest request body in bytes (larger: 413)",
+     ORION_NUMBER(body_limit, std::uint64_t)},
+    {"upload_limit", "largest upload body in bytes", ORION_NUMBER(upload_limit, std::uint64_t)},
+    {"read_timeout_ms", "a started request must arrive within this", ORION_MILLIS(read_timeout)},
+    {"idle_timeout_ms", "a kept-alive connection may idle this long", ORION_MILLIS(idle_timeout)},
+    {"write_timeout_ms", "a response must be written within this", ORION_MILLIS(write_timeout)},
+    {"shutdown_grace_ms", "time in-flight requests get on SIGTERM", ORION_MILLIS(shutdown_grace)},
+    {"max_connections", "open connections at most (more: 503)",
+     ORION_NUMBER(max_connections, std::size_t)},
+    {"store_cache_ttl_ms", "how long a store lookup is cached", ORION_MILLIS(store_cache_ttl)},
+    {"files_dir", "folder of the stores' uploaded files (default: 'files' beside a SQLite db)",
+     ORION_TEXT(files_dir)},
+    {"log_level", "trace, debug, info, warn or error", ORION_TEXT(log_level)},
+    {"dns_server", "DNS resolver for domain checks, HOST:PORT (default: the system's)",
+     ORION_TEXT(dns_server)},
+};
+constexpr std::size_t kSettingCount = std::size(kSettings);
+
+#undef ORION_TEXT
+#undef ORION_NUMBER
+#undef ORION_MILLIS
+
+std::optional<std::size_t> find_setting(std::string_view name) {
+  for (std::size_t i = 0; i < kSettingCount; ++i) {
+    if (kSettings[i].name == name) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+// A broken rule: the setting and what is wrong with its value.
+struct Problem {
+  std::string_view setting;
+  std::string what;
+};
+
+std::optional<Problem> check(const Config& config) {
+  if (config.db.empty()) {
+    return Problem{"db", "no database given (--db, ORION_DB or db = in the config file)"};
+  }
+  if (!config.db.starts_with("sqlite:") && !config.db.starts_with("postgresql://") &&
+      !config.db.starts_with("postgres://")) {
+    return Problem{"db", "'" + config.db + "' is neither sqlite:PATH nor postgresql://..."};
+  }
+  if (auto listen = parse_listen(config.listen); !listen) {
+    std::string what = listen.error().message;
+    if (what.starts_with("listen: ")) {
+      what.erase(0, 8);
+    }
+    return Problem{"listen", std::move(what)};
+  }
+  if (config.platform_domain.empty()) {
+    return Problem{"platform_domain", "must not be empty"};
+  }
+  if (config.io_threads > 256) {
+    return Problem{"io_threads", "at most 256"};
+  }
+  if (config.blocking_threads > 1024) {
+    return Problem{"blocking_threads", "at most 1024"};
+  }
+  if (config.db_pool_size == 0 || config.db_pool_size > 1000) {
+    return Problem{"db_pool_size", "must be 1..1000"};
+  }
+  if (config.header_limit < 1024 || config.header_limit > 1024 * 1024) {
+    return Problem{"header_limit", "must be 1 KiB..1 MiB (1024..1048576)"};
+  }
+  if (config.body_limit < 1024) {
+    return Problem{"body_limit", "must be at least 1 KiB (1024)"};
+  }
+  if (config.upload_limit < config.body_limit) {
+    return Problem{"upload_limit", "must be at least body_limit"};
+  }
+  for (const auto& [name, value] : {std::pair{"read_timeout_ms", config.read_timeout},
+                                    std::pair{"idle_timeout_ms", config.idle_timeout},
+                                    std::pair{"write_timeout_ms", config.write_timeout}}) {
+    if (value.count() <= 0) {
+      return Problem{name, "must be positive"};
+    }
+  }
+  if (config.shutdown_grace.count() < 0) {
+    return Problem{"shutdown_grace_ms", "must not be negative"};
+  }
+  if (config.max_connections == 0) {
+    return Problem{"max_connections", "must be at least 1"};
+  }
+  if (config.store_cache_ttl.count() < 0) {
+    return Problem{"store_cache_ttl_ms", "must not be negative"};
+  }
+  static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error"};
+  if (std::find(std::begin(kLevels), std::end(kLevels), config.log_level) == std::end(kLevels)) {
+    return Problem{"log_level", "'" + config.log_level + "' is not trace|debug|info|warn|error"};
+  }
+  if (config.files_dir.empty()) {
+    return Problem{"files_dir",
+                   "no folder for store files given (needed unless db is a SQLite "
+                   "file, whose files_dir defaults to 'files' beside it)"};
+  }
+  if (!config.dns_server.empty()) {
+    // Port optional: a resolver is usually on 53.
+    const bool has_port = parse_listen(config.dns_server).has_value();
+    const bool bare = parse_listen(config.dns_server + ":53").has_value();
+    if (!has_port && !bare) {
+      return Problem{"dns_server", "'" + config.dns_server + "' is not an IP[:PORT]"};
+    }
+  }
+  return std::nullopt;
+}
+
+// Where each setting's value came from, for the error message.
+enum class Source : std::uint8_t { defaults, file, env, flag };
+
+class Sources {
+ public:
+  explicit Sources(std::string file) : file_(std::move(file)) { from_.fill(Source::defaults); }
+  void set(std::size_t index, Source source) { from_[index] = source; }
+
+  // "ORION_X: what", "--x: what", "config FILE: x: what" or "x: what".
+  [[nodiscard]] core::Error error(std::string_view setting, std::string_view what) const {
+    const auto index = find_setting(setting);
+    const Source source = index ? from_[*index] : Source::defaults;
+    return invalid(label(setting, source) + ": " + std::string(what));
+  }
+
+  [[nodiscard]] std::string label(std::string_view setting, Source source) const {
+    switch (source) {
+      case Source::file:
+        return "config " + file_ + ": " + std::string(setting);
+      case Source::env:
+        return env_name(setting);
+      case Source::flag:
+        return flag_name(setting);
+      case Source::defaults:
+        break;
+    }
+    return std::string(setting);
+  }
+
+ private:
+  std::string file_;
+  std::array<Source, kSettingCount> from_{};
+};
+
+core::Result<void> apply_file(Config& config, const std::string& path, Sources& sources) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    std::string description(e.description());
+    std::replace(description.begin(), description.end(), '\n', ' ');
+    if (where.line == 0) {  // not a syntax error: the file could not be read
+      return invalid("config " + path + ": " + description);
+    }
+    return invalid("config " + path + ":" + std::to_string(where.line) + ": " + description);
+  }
+  for (const auto& [key, node] : table) {
+    const auto index = find_setting(key.str());
+    if (!index) {
+      return invalid("config " + path + ": unknown setting '" + std::string(key.str()) +
+                     "' (see orion serve --help)");
+    }
+    const Setting& setting = kSettings[*index];
+    sources.set(*index, Source::file);
+    std::string text;
+    if (const auto* s = node.as_string()) {
+      text = s->get();
+    } else if (const auto* i = node.as_integer()) {
+      text = std::to_string(i->get());
+    } else {
+      return sources.error(setting.name, "must be a string or a whole number");
+    }
+    if (auto set = setting.set(config, text); !set) {
+      return sources.error(setting.name, set.error().message);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::span<const Setting> settings() noexcept { return kSettings; }
+
+std::string env_name(std::string_view setting) {
+  std::string name = "ORION_";
+  for (char c : setting) {
+    name += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  }
+  return name;
+}
+
+std::string flag_name(std::string_view setting) {
+  std::string name = "--";
+  for (char c : setting) {
+    name += c == '_' ? '-' : c;
+  }
+  return name;
+}
+
+core::Result<Config> load_config(const std::string& config_file,
+                                 const std::vector<std::pair<std::string, std::string>>& flags,
+                                 const GetEnv& getenv, Config defaults) {
+  Config config = std::move(defaults);
+  Sources sources(config_file);
+  if (!config_file.empty()) {
+    if (auto applied = apply_file(config, config_file, sources); !applied) {
+      return applied.error();
+    }
+  }
+  for (std::size_t i = 0; i < kSettingCount; ++i) {
+    const Setting& setting = kSettings[i];
+    auto value = getenv(env_name(setting.name));
+    if (!value || value->empty()) {
+      continue;
+    }
+    sources.set(i, Source::env);
+    if (auto set = setting.set(config, *value); !set) {
+      return sources.error(setting.name, set.error().message);
+    }
+  }
+  for (const auto& [name, value] : flags) {
+    const auto index = find_setting(name);
+    if (!index) {
+      return invalid(flag_name(name) + ": unknown setting");
+    }
+    sources.set(*index, Source::flag);
+    if (auto set = kSettings[*index].set(config, value); !set) {
+      return sources.error(kSettings[*index].name, set.error().message);
+    }
+  }
+  // A SQLite database keeps its store files beside it: sqlite:/var/orion/orion.db →
+  // /var/orion/files.
+  if (config.files_dir.empty() && config.db.starts_with("sqlite:") &&
+      config.db != "sqlite::memory:" && config.db.size() > 7) {
+    std::error_code ec;
+    const auto db_path = std::filesystem::absolute(config.db.substr(7), ec);
+    if (!ec) {
+      config.files_dir = db_path.parent_path() / "files";
+    }
+  }
+  if (auto problem = check(config)) {
+    return sources.error(problem->setting, problem->what);
+  }
+  return config;
+}
+
+core::Result<void> validate(const Config& config) {
+  if (auto problem = check(config)) {
+    return invalid(std::string(problem->setting) + ": " + problem->what);
+  }
+  return {};
+}
+
+}  // namespace orion::app

@@ -1,0 +1,77 @@
+// Everything `orion serve` and `orion demo` can be told, with its default. Filled from, in
+// rising precedence: the defaults below, an optional TOML file (--config), the environment
+// (ORION_<NAME>), and command-line flags; then validated once, with a one-line error naming the
+// first bad setting.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace orion::app {
+
+struct Config {
+  std::string db;                                    // db: sqlite:PATH or postgresql://...
+  std::string listen = "127.0.0.1:8080";             // listen: HOST:PORT ([v6]:PORT)
+  std::string platform_domain = "localhost";         // platform_domain
+  unsigned io_threads = 0;                           // io_threads: 0 = one per core
+  unsigned blocking_threads = 0;                     // blocking_threads: 0 = 4 × io threads
+  std::size_t db_pool_size = 8;                      // db_pool_size
+  std::size_t header_limit = 16 * 1024;              // header_limit (bytes)
+  std::uint64_t body_limit = 1024 * 1024;            // body_limit (bytes)
+  std::uint64_t upload_limit = 5 * 1024 * 1024;      // upload_limit (bytes, logo/image uploads)
+  std::chrono::milliseconds read_timeout{10'000};    // read_timeout_ms
+  std::chrono::milliseconds idle_timeout{60'000};    // idle_timeout_ms
+  std::chrono::milliseconds write_timeout{10'000};   // write_timeout_ms
+  std::chrono::milliseconds shutdown_grace{10'000};  // shutdown_grace_ms
+  std::size_t max_connections = 10'000;              // max_connections
+  std::chrono::milliseconds store_cache_ttl{5'000};  // store_cache_ttl_ms
+  std::filesystem::path files_dir;  // files_dir: store files; default: beside a SQLite db
+  std::string log_level = "info";   // log_level: trace|debug|info|warn|error
+  std::string dns_server;           // dns_server: HOST:PORT for domain checks (issue 6)
+};
+
+// Checks every setting; the first problem as "setting: what is wrong".
+core::Result<void> validate(const Config& config);
+
+}  // namespace orion::app
+
+namespace orion::app {
+
+// One setting: its name (the TOML key; env ORION_<NAME upper-cased>; flag --name-with-dashes),
+// what it is for, and how a text value sets it. `set` fails with what is wrong with the value
+// only ("'abc' is not a whole number in range"): load_config adds where the value came from.
+struct Setting {
+  std::string_view name;
+  std::string_view help;
+  core::Result<void> (*set)(Config& config, std::string_view value);
+};
+
+// Every setting, in the order `orion serve --help` lists them.
+std::span<const Setting> settings() noexcept;
+
+// The environment variable of a setting: ORION_<NAME>.
+std::string env_name(std::string_view setting);
+// The command-line flag of a setting: --name-with-dashes.
+std::string flag_name(std::string_view setting);
+
+// Builds a Config: defaults, then the TOML file (if `config_file` is not empty), then the
+// environment (through `getenv`), then `flags` (setting name → value, only the flags given), and
+// validates it. An empty environment variable counts as unset. Every error is one line that
+// names the setting where its value came from: "ORION_IO_THREADS: 'x' is not a whole number
+// in range", "--listen: ...", "config FILE: header_limit: ...", or "db: ..." for a default.
+using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
+core::Result<Config> load_config(const std::string& config_file,
+                                 const std::vector<std::pair<std::string, std::string>>& flags,
+                                 const GetEnv& getenv, Config defaults = {});
+
+}  // namespace orion::app

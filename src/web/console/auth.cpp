@@ -1,0 +1,254 @@
+// Console sign-in: scopes, cookies and database-backed login sessions (see auth.hpp).
+#include "web/console/auth.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+#include "storage/secrets.hpp"
+#include "storage/sessions.hpp"
+#include "storage/users.hpp"
+
+namespace orion::web::console {
+namespace {
+
+bool is_hex_token(std::string_view text, std::size_t size) {
+  if (text.size() != size) {
+    return false;
+  }
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+// Whether the user may still use the console of `scope`. Runs its own transaction: call it
+// with no other transaction open on this thread.
+core::Result<bool> may_use(storage::Database& database, const Scope& scope,
+                           const storage::UserRecord& user) {
+  if (!user.is_active) {
+    return false;
+  }
+  if (user.is_admin) {
+    return true;
+  }
+  if (scope.kind == "admin" || !scope.tenant) {
+    return false;
+  }
+  auto tx = database.begin(*scope.tenant);
+  if (!tx) {
+    return tx.error();
+  }
+  auto member = storage::members::find(*tx, user.id);
+  if (!member) {
+    return member.error();
+  }
+  return member->has_value();
+}
+
+// A hash to verify against when the e-mail is unknown, so that the answer takes as long as for
+// a known one (no user enumeration by timing).
+const std::string& dummy_hash() {
+  static const std::string hash = [] {
+    auto made = storage::hash_password(storage::random_hex(16));
+    return made ? *made : std::string();
+  }();
+  return hash;
+}
+
+}  // namespace
+
+std::optional<Scope> scope_of(const http::RequestContext& context) {
+  const core::Resolution& r = *context.resolution;
+  Scope scope;
+  scope.secure = context.peer.tls;
+  if (r.context == core::ContextType::admin) {
+    scope.kind = "admin";
+    scope.cookie_path = "/admin";
+    scope.home_url = "/admin/";
+    scope.login_url = "/admin/login";
+    scope.logout_url = "/admin/logout";
+    return scope;
+  }
+  if (r.context != core::ContextType::store_dashboard || !r.store) {
+    return std::nullopt;
+  }
+  scope.kind = "store";
+  scope.store_id = r.store->id;
+  scope.tenant = storage::TenantScope::of(r);
+  // base_path is "/store/{code}" on the platform host and on the store's own hosts alike.
+  const std::string base = r.base_path.empty() ? "/store/" + r.store->code : r.base_path;
+  scope.cookie_path = base + "/";
+  scope.home_url = base + "/";
+  scope.login_url = base + "/login";
+  scope.logout_url = base + "/logout";
+  return scope;
+}
+
+std::vector<std::string> cookie_values(const http::Request& request, std::string_view name) {
+  std::vector<std::string> values;
+  for (const auto& field : request) {
+    if (field.name() != http::beast_http::field::cookie) {
+      continue;
+    }
+    std::string_view rest = field.value();
+    while (!rest.empty()) {
+      const auto semicolon = rest.find(';');
+      const std::string_view pair = trim(rest.substr(0, semicolon));
+      rest = semicolon == std::string_view::npos ? std::string_view{} : rest.substr(semicolon + 1);
+      const auto equals = pair.find('=');
+      if (equals != std::string_view::npos && trim(pair.substr(0, equals)) == name) {
+        values.emplace_back(trim(pair.substr(equals + 1)));
+      }
+    }
+  }
+  return values;
+}
+
+std::string set_cookie(std::string_view name, std::string_view value, const Scope& scope,
+                       std::int64_t max_age) {
+  std::string cookie(name);
+  cookie += '=';
+  cookie += value;
+  cookie += "; Path=";
+  cookie += scope.cookie_path;
+  cookie += "; Max-Age=";
+  cookie += std::to_string(max_age);
+  cookie += "; HttpOnly; SameSite=Lax";
+  if (scope.secure) {
+    cookie += "; Secure";
+  }
+  return cookie;
+}
+
+core::Result<std::optional<SignedIn>> find_signed_in(storage::Database& database,
+                                                     const Scope& scope,
+                                                     const std::vector<std::string>& cookies) {
+  // A browser sends one cookie per path; more than a few is not a browser.
+  std::size_t tried = 0;
+  for (const std::string& cookie : cookies) {
+    if (++tried > 4) {
+      break;
+    }
+    if (!is_hex_token(cookie, 64)) {
+      continue;
+    }
+    std::optional<SignedIn> found;
+    {
+      auto tx = database.begin_platform();
+      if (!tx) {
+        return tx.error();
+      }
+      auto session = storage::sessions::find(*tx, cookie);
+      if (!session) {
+        return session.error();
+      }
+      if (!*session || (*session)->kind != scope.kind || (*session)->store_id != scope.store_id ||
+          !(*session)->user_id) {
+        continue;
+      }
+      auto user = storage::users::get(*tx, *(*session)->user_id);
+      if (!user) {
+        return user.error();
+      }
+      if (!*user) {
+        continue;
+      }
+      found = SignedIn{std::move(**session), std::move(**user)};
+    }  // the platform transaction ends here: may_use opens its own
+    auto allowed = may_use(database, scope, found->user);
+    if (!allowed) {
+      return allowed.error();
+    }
+    if (*allowed) {
+      return found;
+    }
+  }
+  return std::optional<SignedIn>{};
+}
+
+core::Result<std::optional<LoginResult>> log_in(storage::Database& database, const Scope& scope,
+                                                std::string_view email, std::string_view password) {
+  std::optional<storage::UserRecord> user;
+  {
+    auto tx = database.begin_platform();
+    if (!tx) {
+      return tx.error();
+    }
+    auto found = storage::users::find_by_email(*tx, email);
+    if (found) {  // a malformed e-mail is simply no user
+      user = std::move(*found);
+    } else if (found.error().code != core::Errc::invalid_input) {
+      return found.error();
+    }
+  }
+  const bool password_ok = user ? storage::verify_password(password, user->password_hash)
+                                : (storage::verify_password(password, dummy_hash()), false);
+  if (!password_ok) {
+    return std::optional<LoginResult>{};
+  }
+  auto allowed = may_use(database, scope, *user);
+  if (!allowed) {
+    return allowed.error();
+  }
+  if (!*allowed) {
+    return std::optional<LoginResult>{};
+  }
+  auto tx = database.begin_platform();
+  if (!tx) {
+    return tx.error();
+  }
+  auto created = storage::sessions::create(
+      *tx, storage::sessions::NewSession{user->id, scope.store_id, scope.kind, kSessionLifetime});
+  if (!created) {
+    return created.error();
+  }
+  if (auto done = tx->commit(); !done) {
+    return done.error();
+  }
+  return std::optional<LoginResult>{
+      LoginResult{std::move(created->cookie_value), SignedIn{std::move(created->record), *user}}};
+}
+
+core::Result<void> log_out(storage::Database& database, std::string_view cookie_value) {
+  auto tx = database.begin_platform();
+  if (!tx) {
+    return tx.error();
+  }
+  if (auto removed = storage::sessions::remove(*tx, cookie_value); !removed) {
+    return removed.error();
+  }
+  return tx->commit();
+}
+
+bool same_secret(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+std::string csrf_token_of(const http::Request& request) {
+  for (const std::string& value : cookie_values(request, kCsrfCookie)) {
+    if (is_hex_token(value, 32)) {
+      return value;
+    }
+  }
+  return storage::random_hex(16);
+}
+
+}  // namespace orion::web::console

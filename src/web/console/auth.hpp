@@ -1,0 +1,86 @@
+// Who may use a console (the platform admin at /admin, a store's dashboard at /store/{code}/):
+// the console's sign-in scope of a request, its cookies, and the login sessions behind them.
+// Sessions live in the database (table sessions, kind "admin" or "store"), so any Orion process
+// can check them; the cookie is scoped by Path to one console, and the session's kind and store
+// are checked again on every request, so a store's cookie never opens another store's dashboard.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "http/context.hpp"
+#include "http/message.hpp"
+#include "storage/database.hpp"
+#include "storage/records.hpp"
+#include "storage/tenant_scope.hpp"
+
+namespace orion::web::console {
+
+inline constexpr std::string_view kSessionCookie = "orion_session";
+// The login form's double-submit token: the same random value in this cookie and in the form.
+inline constexpr std::string_view kCsrfCookie = "orion_csrf";
+inline constexpr std::int64_t kSessionLifetime = 8 * 3600;
+
+// The console a request is for, and what signing in to it means.
+struct Scope {
+  std::string kind;                            // "admin" or "store" (the session kind)
+  std::optional<std::int64_t> store_id;        // the dashboard's store
+  std::optional<storage::TenantScope> tenant;  // the dashboard's store, as resolved
+  std::string cookie_path;                     // "/admin" or "/store/{code}/"
+  std::string home_url;                        // "/admin/" or "/store/{code}/"
+  std::string login_url;
+  std::string logout_url;
+  bool secure = false;  // the peer came over TLS: cookies get Secure
+};
+
+// The scope of a request in the ADMIN or STORE_DASHBOARD context; none for a dashboard whose
+// store was not resolved (no such active store).
+std::optional<Scope> scope_of(const http::RequestContext& context);
+
+// Every value of cookie `name` in the request's Cookie headers, in order.
+std::vector<std::string> cookie_values(const http::Request& request, std::string_view name);
+
+// "name=value; Path=...; HttpOnly; SameSite=Lax[; Secure]; Max-Age=..." (max_age 0 deletes).
+std::string set_cookie(std::string_view name, std::string_view value, const Scope& scope,
+                       std::int64_t max_age);
+
+// A signed-in request: its session (whose csrf_token guards the console's forms) and user.
+struct SignedIn {
+  storage::SessionRecord session;
+  storage::UserRecord user;
+};
+
+// Blocking (run through http::offload). The first of `cookies` that is an unexpired session of
+// this scope's kind and store, of an active user who still may use the console (an admin, or a
+// member of the dashboard's store); none otherwise.
+core::Result<std::optional<SignedIn>> find_signed_in(storage::Database& database,
+                                                     const Scope& scope,
+                                                     const std::vector<std::string>& cookies);
+
+struct LoginResult {
+  std::string cookie_value;  // the new session's cookie, shown once
+  SignedIn signed_in;
+};
+
+// Blocking. Checks the e-mail and password (argon2id; an unknown e-mail costs the same time) and
+// that the user may use this console: the admin console needs users.is_admin, a dashboard
+// membership of its store (or is_admin). Then creates the session. None for any refusal, so the
+// form says only "wrong e-mail or password".
+core::Result<std::optional<LoginResult>> log_in(storage::Database& database, const Scope& scope,
+                                                std::string_view email, std::string_view password);
+
+// Blocking. Ends the session of `cookie_value` (nothing when there is none).
+core::Result<void> log_out(storage::Database& database, std::string_view cookie_value);
+
+// Compares two secrets in time independent of where they differ.
+bool same_secret(std::string_view a, std::string_view b) noexcept;
+
+// A fresh CSRF token for the login form (32 hex digits), or the request's own when it already
+// carries a well-formed one (so two open tabs both work).
+std::string csrf_token_of(const http::Request& request);
+
+}  // namespace orion::web::console

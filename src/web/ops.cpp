@@ -1,0 +1,82 @@
+// The operator's endpoints on the platform host (DESIGN.md §4): liveness, readiness (the
+// database answers), Prometheus metrics, and Caddy's on-demand TLS `ask` check.
+#include <boost/json.hpp>
+
+#include "core/domain.hpp"
+#include "http/error_status.hpp"
+#include "http/offload.hpp"
+#include "http/query.hpp"
+#include "storage/migrations.hpp"
+#include "web/routes.hpp"
+
+namespace orion::web {
+
+using http::Request;
+using http::RequestContext;
+using http::Response;
+using http::RouteParams;
+using http::Status;
+namespace asio = boost::asio;
+namespace verb = boost::beast::http;
+
+void add_ops_routes(http::Router& router, const Services& services) {
+  const auto platform = core::ContextType::platform;
+  const Services* s = &services;
+
+  router.add(platform, verb::verb::get, "/healthz",
+             [](Request&, RequestContext&, const RouteParams&) -> asio::awaitable<Response> {
+               co_return http::make_response(Status::ok, R"({"status":"ok"})", "application/json");
+             });
+
+  router.add(platform, verb::verb::get, "/readyz",
+             [s](Request&, RequestContext&, const RouteParams&) -> asio::awaitable<Response> {
+               auto ready = co_await http::offload(
+                   s->blocking, [s] { return storage::require_current_schema(s->database); });
+               if (!ready) {
+                 co_return http::json_error(Status::service_unavailable, "not_ready",
+                                            "database: " + ready.error().message);
+               }
+               co_return http::make_response(Status::ok, R"({"status":"ready"})",
+                                             "application/json");
+             });
+
+  router.add(platform, verb::verb::get, "/metrics",
+             [s](Request&, RequestContext&, const RouteParams&) -> asio::awaitable<Response> {
+               co_return http::make_response(Status::ok, s->metrics.render(),
+                                             "text/plain; version=0.0.4; charset=utf-8");
+             });
+
+  // 200 only for a verified domain of an active store; anything else 404 (Caddy then issues no
+  // certificate). Answered from the store cache when it can, so a TLS handshake storm does not
+  // become a database storm.
+  router.add(
+      platform, verb::verb::get, "/internal/tls-ask",
+      [s](Request&, RequestContext& context, const RouteParams&) -> asio::awaitable<Response> {
+        const auto asked = http::query_param(context.resolution->query, "domain");
+        if (!asked || asked->empty()) {
+          co_return http::json_error(Status::bad_request, "missing_domain",
+                                     "give the domain as ?domain=NAME");
+        }
+        auto domain = core::validate_custom_domain(*asked, s->platform.domain());
+        if (!domain) {
+          co_return http::json_error(Status::not_found, "unknown_domain",
+                                     "not a domain of any store");
+        }
+        const core::Lookup lookup{core::Lookup::By::domain, *domain};
+        core::StorePtr store;
+        if (auto cached = s->stores.peek(lookup)) {
+          store = std::move(*cached);
+        } else {
+          store = co_await http::offload(
+              s->blocking, [s, &domain] { return s->stores.find_active_by_domain(*domain); });
+        }
+        if (!store) {
+          co_return http::json_error(Status::not_found, "unknown_domain",
+                                     "not a verified domain of an active store");
+        }
+        boost::json::object body{{"domain", *domain}, {"store", store->code}};
+        co_return http::make_response(Status::ok, boost::json::serialize(body), "application/json");
+      });
+}
+
+}  // namespace orion::web

@@ -1,0 +1,35 @@
+// What every handler may use, built once by app/ and shared (read-only references, no globals).
+// Blocking work (the database, files) goes through http::offload onto `blocking`.
+#pragma once
+
+#include <boost/asio/thread_pool.hpp>
+#include <filesystem>
+#include <memory>
+
+#include "core/detection.hpp"
+#include "http/metrics.hpp"
+#include "storage/database.hpp"
+#include "storage/store_cache.hpp"
+#include "storage/theme_cache.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace orion::web {
+
+class Templates;
+
+struct Services {
+  storage::Database& database;
+  boost::asio::thread_pool& blocking;
+  const core::Platform& platform;
+  storage::StoreCache& stores;  // invalidate after any store or domain change
+  storage::ThemeCache& themes;  // invalidate after a theme change
+  http::Metrics& metrics;
+  const Templates& templates;
+  std::filesystem::path files_root;  // files of store {id} live under files_root/{id}/
+  std::shared_ptr<spdlog::logger> log;
+};
+
+}  // namespace orion::web

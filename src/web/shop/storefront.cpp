@@ -1,0 +1,497 @@
+// The storefront's HTML pages (DESIGN.md §4, issue 4 point 3), registered in the SHOP context on
+// clean paths so that each serves all three routing modes: home, the product list and detail,
+// the cart, guest checkout and the order confirmation, the store's custom stylesheet, and the
+// SHOP context's not-found page. Each handler runs whole on the blocking pool (database, then
+// template): the I/O thread only awaits it.
+#include <algorithm>
+#include <boost/beast/http/field.hpp>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "core/text.hpp"
+#include "http/error_status.hpp"
+#include "http/offload.hpp"
+#include "http/query.hpp"
+#include "storage/orders.hpp"
+#include "storage/products.hpp"
+#include "web/api/api_call.hpp"
+#include "web/shop/shop.hpp"
+#include "web/shop/shop_support.hpp"
+#include "web/shop/theme_view.hpp"
+
+namespace orion::web::shop {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast_http = boost::beast::http;
+using http::Request;
+using http::RequestContext;
+using http::Response;
+using http::RouteParams;
+using http::Status;
+using verb = beast_http::verb;
+
+constexpr std::int64_t kHomeProducts = 8;
+
+// A blocking page handler: runs on the blocking pool with a resolved store.
+using PageWork = Response (*)(const Services&, const Request&, const RequestContext&,
+                              const RouteParams&);
+
+storage::TenantScope scope_of(const RequestContext& context) {
+  return *storage::TenantScope::of(*context.resolution);
+}
+
+std::int64_t store_id(const RequestContext& context) { return context.resolution->store->id; }
+
+Response see_other(std::string location) {
+  Response response = http::make_response(Status::see_other, {}, "text/plain");
+  response.set(beast_http::field::location, std::move(location));
+  response.set(beast_http::field::cache_control, "no-store");
+  return response;
+}
+
+Response stale_form(const Services& s, const RequestContext& context) {
+  return message_page(s, context, Status::forbidden, "This form has expired",
+                      "Your cart session is missing or the form was not sent from this shop. "
+                      "Go back, reload the page and try again.",
+                      shop_url(*context.resolution, "/cart"));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Response home(const Services& s, const Request&, const RequestContext& context,
+              const RouteParams&) {
+  auto tx = s.database.begin(scope_of(context));
+  if (!tx) {
+    return error_page(s, context, tx.error());
+  }
+  auto products = storage::products::list(*tx, storage::Page{kHomeProducts, 0}, true);
+  if (!products) {
+    return error_page(s, context, products.error());
+  }
+  mustache::data data = page_data(context, "Home");
+  mustache::data list{mustache::data::type::list};
+  for (const auto& product : *products) {
+    list.push_back(product_data(*context.resolution, product));
+  }
+  data.set("products", list);
+  data.set("has_products", !products->empty());
+  return render_page(s, Status::ok, "shop/home", data);
+}
+
+Response products_page(const Services& s, const Request&, const RequestContext& context,
+                       const RouteParams&) {
+  const core::Resolution& r = *context.resolution;
+  std::int64_t page = 1;
+  if (const auto text = http::query_param(r.query, "page")) {
+    const auto parsed = parse_id(*text);
+    if (!parsed || *parsed > 1'000'000) {
+      return message_page(s, context, Status::bad_request, "No such page",
+                          "The page number must be a whole number from 1.",
+                          shop_url(r, "/products"));
+    }
+    page = *parsed;
+  }
+  auto tx = s.database.begin(scope_of(context));
+  if (!tx) {
+    return error_page(s, context, tx.error());
+  }
+  auto total = storage::products::count(*tx, true);
+  if (!total) {
+    return error_page(s, context, total.error());
+  }
+  const std::int64_t pages =
+      std::max<std::int64_t>(1, (*total + kProductsPerPage - 1) / kProductsPerPage);
+  if (page > pages) {
+    return not_found_page(s, context,
+                          "There is no page " + std::to_string(page) +
+                              " of products; the last one is " + std::to_string(pages) + ".");
+  }
+  auto products = storage::products::list(
+      *tx, storage::Page{kProductsPerPage, (page - 1) * kProductsPerPage}, true);
+  if (!products) {
+    return error_page(s, context, products.error());
+  }
+  mustache::data data = page_data(context, "Products");
+  mustache::data list{mustache::data::type::list};
+  for (const auto& product : *products) {
+    list.push_back(product_data(r, product));
+  }
+  data.set("products", list);
+  data.set("has_products", !products->empty());
+  data.set("total", std::to_string(*total));
+  data.set("page", std::to_string(page));
+  data.set("pages", std::to_string(pages));
+  if (page > 1) {
+    data.set("prev_url", shop_url(r, "/products?page=" + std::to_string(page - 1)));
+  }
+  if (page < pages) {
+    data.set("next_url", shop_url(r, "/products?page=" + std::to_string(page + 1)));
+  }
+  return render_page(s, Status::ok, "shop/products", data);
+}
+
+Response product_page(const Services& s, const Request& request, const RequestContext& context,
+                      const RouteParams& params) {
+  const auto id = parse_id(params.get("id"));
+  if (!id) {
+    return not_found_page(s, context, "This shop has no such product.");
+  }
+  std::optional<storage::ProductRecord> product;
+  {
+    auto tx = s.database.begin(scope_of(context));
+    if (!tx) {
+      return error_page(s, context, tx.error());
+    }
+    auto found = storage::products::get(*tx, *id);
+    if (!found) {
+      return error_page(s, context, found.error());
+    }
+    product = std::move(*found);
+  }
+  if (!product || !product->is_active) {
+    return not_found_page(s, context, "This shop has no such product.");
+  }
+  // The add-to-cart form needs the session's CSRF token, so this page starts a cart session.
+  auto session = find_or_create_cart(s.database, request, store_id(context));
+  if (!session) {
+    return error_page(s, context, session.error());
+  }
+  mustache::data data = page_data(context, product->name);
+  data.set("product", product_data(*context.resolution, *product));
+  data.set("csrf_token", session->record.csrf_token);
+  Response response = render_page(s, Status::ok, "shop/product", data, true);
+  set_cart_cookie(response, context, *session);
+  return response;
+}
+
+// The cart page for `session` (none: an empty cart), with an optional error above it.
+Response cart_view(const Services& s, const RequestContext& context,
+                   const std::optional<CartSession>& session, Status status,
+                   std::string_view error = {}, std::string_view email = {}) {
+  const core::Resolution& r = *context.resolution;
+  mustache::data data = page_data(context, "Cart");
+  mustache::data lines{mustache::data::type::list};
+  std::int64_t total = 0;
+  std::string currency;
+  if (session && !session->cart.lines.empty()) {
+    auto tx = s.database.begin(scope_of(context));
+    if (!tx) {
+      return error_page(s, context, tx.error());
+    }
+    for (const auto& line : session->cart.lines) {
+      auto product = storage::products::get(*tx, line.product_id);
+      if (!product) {
+        return error_page(s, context, product.error());
+      }
+      mustache::data row;
+      row.set("product_id", std::to_string(line.product_id));
+      row.set("quantity", std::to_string(line.quantity));
+      if (*product && (*product)->is_active) {
+        const storage::ProductRecord& p = **product;
+        row.set("name", p.name);
+        row.set("url", shop_url(r, "/products/" + std::to_string(p.id)));
+        row.set("unit_price", format_money(p.price_cents, p.currency));
+        row.set("line_total", format_money(p.price_cents * line.quantity, p.currency));
+        total += p.price_cents * line.quantity;
+        if (currency.empty()) {
+          currency = p.currency;
+        }
+      } else {
+        row.set("name", "A product no longer available");
+        row.set("url", shop_url(r, "/products"));
+        row.set("unit_price", "-");
+        row.set("line_total", "-");
+      }
+      lines.push_back(row);
+    }
+  }
+  const bool has_lines = session && !session->cart.lines.empty();
+  data.set("lines", lines);
+  data.set("has_lines", has_lines);
+  data.set("total", format_money(total, currency.empty() ? "EUR" : currency));
+  if (session) {
+    data.set("csrf_token", session->record.csrf_token);
+  }
+  if (!error.empty()) {
+    data.set("error", std::string(error));
+  }
+  data.set("customer_email", std::string(email));
+  return render_page(s, status, "shop/cart", data, true);
+}
+
+Response cart_page(const Services& s, const Request& request, const RequestContext& context,
+                   const RouteParams&) {
+  auto session = find_cart(s.database, request, store_id(context));
+  if (!session) {
+    return error_page(s, context, session.error());
+  }
+  return cart_view(s, context, *session, Status::ok);
+}
+
+Response cart_add(const Services& s, const Request& request, const RequestContext& context,
+                  const RouteParams&) {
+  const std::string& form = request.body();
+  auto session = find_cart(s.database, request, store_id(context));
+  if (!session) {
+    return error_page(s, context, session.error());
+  }
+  if (!*session || !csrf_matches(**session, http::form_field(form, "csrf_token").value_or(""))) {
+    return stale_form(s, context);
+  }
+  const auto product_id = parse_id(http::form_field(form, "product_id").value_or(""));
+  if (!product_id) {
+    return message_page(s, context, Status::unprocessable_entity, "No product chosen",
+                        "product_id must name a product of this shop.");
+  }
+  std::int64_t quantity = 1;
+  if (const auto text = http::form_field(form, "quantity"); text && !text->empty()) {
+    const auto parsed = parse_id(core::text::trim(*text));
+    if (!parsed || *parsed > storage::orders::kMaxQuantity) {
+      return message_page(
+          s, context, Status::unprocessable_entity, "Check the quantity",
+          "The quantity must be a whole number from 1 to 10000.",
+          shop_url(*context.resolution, "/products/" + std::to_string(*product_id)));
+    }
+    quantity = *parsed;
+  }
+  {
+    auto tx = s.database.begin(scope_of(context));
+    if (!tx) {
+      return error_page(s, context, tx.error());
+    }
+    auto product = storage::products::get(*tx, *product_id);
+    if (!product) {
+      return error_page(s, context, product.error());
+    }
+    // A product of another store is simply not found in this store's scope.
+    if (!*product || !(*product)->is_active) {
+      return message_page(s, context, Status::unprocessable_entity, "Not available",
+                          "That product is not for sale in this shop.");
+    }
+  }
+  CartSession& cart = **session;
+  auto line = std::find_if(cart.cart.lines.begin(), cart.cart.lines.end(),
+                           [&](const auto& l) { return l.product_id == *product_id; });
+  if (line == cart.cart.lines.end()) {
+    if (cart.cart.lines.size() >= storage::orders::kMaxLines) {
+      return message_page(s, context, Status::unprocessable_entity, "Your cart is full",
+                          "A cart holds at most 100 different products.",
+                          shop_url(*context.resolution, "/cart"));
+    }
+    cart.cart.lines.push_back({*product_id, quantity});
+  } else if (line->quantity + quantity > storage::orders::kMaxQuantity) {
+    return message_page(s, context, Status::unprocessable_entity, "Check the quantity",
+                        "A cart holds at most 10000 of one product.",
+                        shop_url(*context.resolution, "/cart"));
+  } else {
+    line->quantity += quantity;
+  }
+  if (auto saved = save_cart(s.database, cart); !saved) {
+    return error_page(s, context, saved.error());
+  }
+  return see_other(shop_url(*context.resolution, "/cart"));
+}
+
+Response cart_remove(const Services& s, const Request& request, const RequestContext& context,
+                     const RouteParams& params) {
+  auto session = find_cart(s.database, request, store_id(context));
+  if (!session) {
+    return error_page(s, context, session.error());
+  }
+  if (!*session ||
+      !csrf_matches(**session, http::form_field(request.body(), "csrf_token").value_or(""))) {
+    return stale_form(s, context);
+  }
+  const auto product_id = parse_id(params.get("id"));
+  auto& lines = (*session)->cart.lines;
+  const auto before = lines.size();
+  if (product_id) {
+    std::erase_if(lines, [&](const auto& l) { return l.product_id == *product_id; });
+  }
+  if (lines.size() != before) {
+    if (auto saved = save_cart(s.database, **session); !saved) {
+      return error_page(s, context, saved.error());
+    }
+  }
+  return see_other(shop_url(*context.resolution, "/cart"));
+}
+
+Response checkout(const Services& s, const Request& request, const RequestContext& context,
+                  const RouteParams&) {
+  const std::string& form = request.body();
+  auto session = find_cart(s.database, request, store_id(context));
+  if (!session) {
+    return error_page(s, context, session.error());
+  }
+  if (!*session || !csrf_matches(**session, http::form_field(form, "csrf_token").value_or(""))) {
+    return stale_form(s, context);
+  }
+  const std::string email(core::text::trim(http::form_field(form, "customer_email").value_or("")));
+  CartSession& cart = **session;
+  if (cart.cart.lines.empty()) {
+    return cart_view(s, context, *session, Status::unprocessable_entity,
+                     "Your cart is empty: add a product before checking out.", email);
+  }
+  if (email.empty()) {
+    return cart_view(s, context, *session, Status::unprocessable_entity,
+                     "Enter your e-mail address to place the order.", email);
+  }
+  std::string number;
+  std::optional<core::Error> refused;
+  {
+    // The customer (created if new), the order with the store's next number and its items with
+    // their prices copied: one transaction, all or nothing.
+    auto tx = s.database.begin(scope_of(context));
+    if (!tx) {
+      return error_page(s, context, tx.error());
+    }
+    auto order = storage::orders::create(*tx, email, cart.cart.lines);
+    if (!order) {
+      const Status status = http::status_of(order.error().code);
+      if (status != Status::unprocessable_entity && status != Status::conflict) {
+        return error_page(s, context, order.error());
+      }
+      refused = order.error();
+    } else if (auto committed = tx->commit(); !committed) {
+      return error_page(s, context, committed.error());
+    } else {
+      number = order->order_number;
+    }
+  }  // the transaction is gone before the cart page opens its own
+  if (refused) {
+    return cart_view(s, context, *session, http::status_of(refused->code), refused->message, email);
+  }
+  cart.cart.lines.clear();
+  cart.cart.orders.push_back(number);
+  if (auto saved = save_cart(s.database, cart); !saved) {
+    // The order stands; only its confirmation page will not recognise this cart.
+    s.log->error("request_id={} order {} placed but the cart was not saved: {}", context.request_id,
+                 number, saved.error().message);
+  }
+  return see_other(shop_url(*context.resolution, "/orders/" + number));
+}
+
+Response order_page(const Services& s, const Request& request, const RequestContext& context,
+                    const RouteParams& params) {
+  const std::string number(params.get("number"));
+  auto session = find_cart(s.database, request, store_id(context));
+  if (!session) {
+    return error_page(s, context, session.error());
+  }
+  const auto& orders = *session ? (*session)->cart.orders : std::vector<std::string>{};
+  if (std::find(orders.begin(), orders.end(), number) == orders.end()) {
+    return not_found_page(s, context, "There is no such order for this cart.");
+  }
+  std::optional<storage::OrderRecord> order;
+  {
+    auto tx = s.database.begin(scope_of(context));
+    if (!tx) {
+      return error_page(s, context, tx.error());
+    }
+    auto found = storage::orders::find_by_number(*tx, number);
+    if (!found) {
+      return error_page(s, context, found.error());
+    }
+    order = std::move(*found);
+  }
+  if (!order) {
+    return not_found_page(s, context, "There is no such order for this cart.");
+  }
+  mustache::data view;
+  view.set("number", order->order_number);
+  view.set("email", order->customer_email);
+  view.set("status", order->status);
+  view.set("total", format_money(order->total_cents, order->currency));
+  mustache::data items{mustache::data::type::list};
+  for (const auto& item : order->items) {
+    mustache::data row;
+    row.set("name", item.product_name);
+    if (item.sku) {
+      row.set("sku", *item.sku);
+    }
+    row.set("quantity", std::to_string(item.quantity));
+    row.set("unit_price", format_money(item.unit_price_cents, order->currency));
+    row.set("line_total", format_money(item.unit_price_cents * item.quantity, order->currency));
+    items.push_back(row);
+  }
+  view.set("items", items);
+  mustache::data data = page_data(context, "Order " + order->order_number);
+  data.set("order", view);
+  return render_page(s, Status::ok, "shop/order", data, true);
+}
+
+// Registers a page: a request without a store gets the store-not-found page; the rest runs on
+// the blocking pool.
+void add_page(http::Router& router, const Services& services, verb method, std::string pattern,
+              PageWork work) {
+  const Services* s = &services;
+  router.add(core::ContextType::shop, method, std::move(pattern),
+             [s, work](Request& request, RequestContext& context,
+                       const RouteParams& params) -> asio::awaitable<Response> {
+               if (!context.resolution->store) {
+                 co_return store_not_found_page(*s, context);
+               }
+               co_return co_await http::offload(s->blocking,
+                                                [&] { return work(*s, request, context, params); });
+             });
+}
+
+}  // namespace
+
+void add_storefront_pages(http::Router& router, const Services& services) {
+  add_page(router, services, verb::get, "/shop/", home);
+  add_page(router, services, verb::get, "/shop/products", products_page);
+  add_page(router, services, verb::get, "/shop/products/{id}", product_page);
+  add_page(router, services, verb::get, "/shop/cart", cart_page);
+  add_page(router, services, verb::post, "/shop/cart/items", cart_add);
+  add_page(router, services, verb::post, "/shop/cart/items/{id}/remove", cart_remove);
+  add_page(router, services, verb::post, "/shop/checkout", checkout);
+  add_page(router, services, verb::get, "/shop/orders/{number}", order_page);
+
+  // The form targets opened directly (a reload, a bookmark, a crawler following form actions):
+  // back to the cart rather than a bare 405.
+  for (const char* form_target :
+       {"/shop/cart/items", "/shop/cart/items/{id}/remove", "/shop/checkout"}) {
+    add_page(router, services, verb::get, form_target,
+             [](const Services&, const Request&, const RequestContext& context,
+                const RouteParams&) { return see_other(shop_url(*context.resolution, "/cart")); });
+  }
+
+  const Services* s = &services;
+  // The store's custom CSS, sanitised, as its own stylesheet: never inline in a page.
+  router.add(
+      core::ContextType::shop, verb::get, "/shop/theme.css",
+      [s](Request&, RequestContext& context, const RouteParams&) -> asio::awaitable<Response> {
+        if (!context.resolution->store) {
+          co_return store_not_found_page(*s, context);
+        }
+        std::string css =
+            context.theme ? sanitize_custom_css(context.theme->custom_css) : std::string();
+        Response response =
+            http::make_response(Status::ok, std::move(css), "text/css; charset=utf-8");
+        response.set("X-Content-Type-Options", "nosniff");
+        response.set(beast_http::field::cache_control, "public, max-age=300");
+        co_return response;
+      });
+
+  router.set_not_found(
+      core::ContextType::shop,
+      [s](Request&, RequestContext& context, const RouteParams&) -> asio::awaitable<Response> {
+        const std::string& path = context.resolution->clean_path;
+        if (path.starts_with("/shop/api/") || path == "/shop/api") {
+          co_return api::respond(api::not_found(context.resolution->store
+                                                    ? "no such storefront API route"
+                                                    : "no store at this address"));
+        }
+        if (!context.resolution->store) {
+          co_return store_not_found_page(*s, context);
+        }
+        co_return not_found_page(*s, context, "We could not find the page you asked for.");
+      });
+}
+
+}  // namespace orion::web::shop
