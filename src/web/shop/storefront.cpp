@@ -60,6 +60,23 @@ Response stale_form(const Services& s, const RequestContext& context) {
                       shop_url(*context.resolution, "/cart"));
 }
 
+// The cart session a storefront form was posted from, when the form carries that session's CSRF
+// token; otherwise none, with the page that refuses the form in `refusal`.
+std::optional<CartSession> posted_cart(const Services& s, const Request& request,
+                                       const RequestContext& context, Response& refusal) {
+  auto session = find_cart(s.database, request, store_id(context));
+  if (!session) {
+    refusal = error_page(s, context, session.error());
+    return std::nullopt;
+  }
+  if (!*session ||
+      !csrf_matches(**session, http::form_field(request.body(), "csrf_token").value_or(""))) {
+    refusal = stale_form(s, context);
+    return std::nullopt;
+  }
+  return std::move(*session);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 Response home(const Services& s, const Request&, const RequestContext& context,
@@ -235,12 +252,10 @@ Response cart_page(const Services& s, const Request& request, const RequestConte
 Response cart_add(const Services& s, const Request& request, const RequestContext& context,
                   const RouteParams&) {
   const std::string& form = request.body();
-  auto session = find_cart(s.database, request, store_id(context));
+  Response refusal;
+  auto session = posted_cart(s, request, context, refusal);
   if (!session) {
-    return error_page(s, context, session.error());
-  }
-  if (!*session || !csrf_matches(**session, http::form_field(form, "csrf_token").value_or(""))) {
-    return stale_form(s, context);
+    return refusal;
   }
   const auto product_id = parse_id(http::form_field(form, "product_id").value_or(""));
   if (!product_id) {
@@ -273,7 +288,7 @@ Response cart_add(const Services& s, const Request& request, const RequestContex
                           "That product is not for sale in this shop.");
     }
   }
-  CartSession& cart = **session;
+  CartSession& cart = *session;
   auto line = std::find_if(cart.cart.lines.begin(), cart.cart.lines.end(),
                            [&](const auto& l) { return l.product_id == *product_id; });
   if (line == cart.cart.lines.end()) {
@@ -298,22 +313,19 @@ Response cart_add(const Services& s, const Request& request, const RequestContex
 
 Response cart_remove(const Services& s, const Request& request, const RequestContext& context,
                      const RouteParams& params) {
-  auto session = find_cart(s.database, request, store_id(context));
+  Response refusal;
+  auto session = posted_cart(s, request, context, refusal);
   if (!session) {
-    return error_page(s, context, session.error());
-  }
-  if (!*session ||
-      !csrf_matches(**session, http::form_field(request.body(), "csrf_token").value_or(""))) {
-    return stale_form(s, context);
+    return refusal;
   }
   const auto product_id = parse_id(params.get("id"));
-  auto& lines = (*session)->cart.lines;
+  auto& lines = session->cart.lines;
   const auto before = lines.size();
   if (product_id) {
     std::erase_if(lines, [&](const auto& l) { return l.product_id == *product_id; });
   }
   if (lines.size() != before) {
-    if (auto saved = save_cart(s.database, **session); !saved) {
+    if (auto saved = save_cart(s.database, *session); !saved) {
       return error_page(s, context, saved.error());
     }
   }
@@ -323,21 +335,19 @@ Response cart_remove(const Services& s, const Request& request, const RequestCon
 Response checkout(const Services& s, const Request& request, const RequestContext& context,
                   const RouteParams&) {
   const std::string& form = request.body();
-  auto session = find_cart(s.database, request, store_id(context));
+  Response refusal;
+  auto session = posted_cart(s, request, context, refusal);
   if (!session) {
-    return error_page(s, context, session.error());
-  }
-  if (!*session || !csrf_matches(**session, http::form_field(form, "csrf_token").value_or(""))) {
-    return stale_form(s, context);
+    return refusal;
   }
   const std::string email(core::text::trim(http::form_field(form, "customer_email").value_or("")));
-  CartSession& cart = **session;
+  CartSession& cart = *session;
   if (cart.cart.lines.empty()) {
-    return cart_view(s, context, *session, Status::unprocessable_entity,
+    return cart_view(s, context, session, Status::unprocessable_entity,
                      "Your cart is empty: add a product before checking out.", email);
   }
   if (email.empty()) {
-    return cart_view(s, context, *session, Status::unprocessable_entity,
+    return cart_view(s, context, session, Status::unprocessable_entity,
                      "Enter your e-mail address to place the order.", email);
   }
   std::string number;
@@ -363,7 +373,7 @@ Response checkout(const Services& s, const Request& request, const RequestContex
     }
   }  // the transaction is gone before the cart page opens its own
   if (refused) {
-    return cart_view(s, context, *session, http::status_of(refused->code), refused->message, email);
+    return cart_view(s, context, session, http::status_of(refused->code), refused->message, email);
   }
   cart.cart.lines.clear();
   cart.cart.orders.push_back(number);
