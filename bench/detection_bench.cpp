@@ -4,6 +4,9 @@
 // stores and domains are held twice: in a core::FlatStoreDirectory (what the server's store cache
 // can use) and in the map-based MemoryStoreDirectory of the tests, for comparison:
 //   BM_Resolve_*          resolution of requests of one kind, flat directory;
+//   BM_ResolveLatency_*   the hits of BM_Resolve_*, each resolution waiting for the one before
+//                         (the next request depends on the store found): one resolution's
+//                         latency rather than a loop's throughput;
 //   BM_ResolveMap_*       the same requests against the map-based directory;
 //   BM_DirectoryOnly_*    the flat directory's lookup alone, back to back (Domain, Code,
 //                         DomainMiss, CodeMiss) or each waiting for the previous one (*Latency);
@@ -366,6 +369,22 @@ void run_resolve(benchmark::State& state, const World& w, const RequestSet World
   state.SetItemsProcessed(state.iterations());
 }
 
+// The same resolutions (hits only), each made to wait for the previous one, as
+// run_lookup_latency does for bare lookups: the next request's index depends on the id of the
+// store found (always positive, so the added term is 0). The CPU cannot start the next request's
+// lookup before this one's store has arrived, so this is the latency of one resolution on its
+// own, as a server sees it between other work, rather than a loop's throughput.
+void run_resolve_latency(benchmark::State& state, const World& w, const RequestSet World::*member) {
+  const RequestSet& set = w.*member;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto resolution = core::resolve(w.platform, set.heads[i], w.directory);
+    benchmark::DoNotOptimize(resolution);
+    i = (i + 1 + (static_cast<std::uint64_t>(resolution->store->id) >> 63)) & w.mask;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 // Through the StoreDirectory interface, as core::resolve asks it. A loop of bare lookups is
 // short enough for the CPU to run the next lookups' cache misses while this one's are still
 // pending, so its time per lookup is a throughput, not a latency.
@@ -417,6 +436,19 @@ void BM_Resolve_UnknownHost(benchmark::State& state) {
 }
 void BM_Resolve_UnknownSubdomain(benchmark::State& state) {
   run_resolve(state, large_world(), &World::unknown_subdomain);
+}
+
+void BM_ResolveLatency_CustomDomain(benchmark::State& state) {
+  run_resolve_latency(state, large_world(), &World::custom_domain);
+}
+void BM_ResolveLatency_Subdomain(benchmark::State& state) {
+  run_resolve_latency(state, large_world(), &World::subdomain);
+}
+void BM_ResolveLatency_PathBased(benchmark::State& state) {
+  run_resolve_latency(state, large_world(), &World::path_based);
+}
+void BM_ResolveLatency_Dashboard(benchmark::State& state) {
+  run_resolve_latency(state, large_world(), &World::dashboard);
 }
 
 void BM_ResolveSmall_CustomDomain(benchmark::State& state) {
@@ -512,6 +544,10 @@ int main(int argc, char** argv) {
       {"BM_Resolve_Dashboard", BM_Resolve_Dashboard},
       {"BM_Resolve_UnknownHost", BM_Resolve_UnknownHost},
       {"BM_Resolve_UnknownSubdomain", BM_Resolve_UnknownSubdomain},
+      {"BM_ResolveLatency_CustomDomain", BM_ResolveLatency_CustomDomain},
+      {"BM_ResolveLatency_Subdomain", BM_ResolveLatency_Subdomain},
+      {"BM_ResolveLatency_PathBased", BM_ResolveLatency_PathBased},
+      {"BM_ResolveLatency_Dashboard", BM_ResolveLatency_Dashboard},
       {"BM_ResolveSmall_CustomDomain", BM_ResolveSmall_CustomDomain},
       {"BM_ResolveSmall_Subdomain", BM_ResolveSmall_Subdomain},
       {"BM_ResolveSmall_PathBased", BM_ResolveSmall_PathBased},

@@ -1,9 +1,12 @@
 #include "core/detection.hpp"
 
+#include <array>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
+#include "core/lanes.hpp"
 #include "core/store_code.hpp"
+#include "core/text.hpp"
 
 namespace orion::core {
 namespace {
@@ -137,7 +140,7 @@ const char* complete_store_host(const WholePath& whole, Resolution& r) {
 // code is not the code asked for, is treated as not found.
 StorePtr checked(StorePtr found, Lookup::By by, std::string_view key) noexcept {
   if (found && (!found->is_active || by == Lookup::By::nothing ||
-                (by == Lookup::By::code && found->code != key))) {
+                (by == Lookup::By::code && !text::same(found->code, key)))) {
     return nullptr;
   }
   return found;
@@ -269,18 +272,23 @@ HostRole Platform::role_of(std::string_view host, HostKind kind,
   if (kind != HostKind::name) {
     return HostRole::unknown;
   }
-  if (host == domain_ || host == www_) {
-    return HostRole::platform;
+  // The platform domain itself, or a name under it (is_same_or_under), with one comparison.
+  if (host.size() == domain_.size()) {
+    return text::same(host, domain_) ? HostRole::platform : HostRole::store;
   }
-  if (host == admin_) {
-    return HostRole::admin;
-  }
-  if (!is_same_or_under(host, domain_)) {
+  if (host.size() < domain_.size() || host[host.size() - domain_.size() - 1] != '.' ||
+      !text::same(host.substr(host.size() - domain_.size()), domain_)) {
     return HostRole::store;  // a custom-domain candidate
   }
   // Under the platform domain and not the domain itself: subdomain_label(host) is this, or ""
-  // when it holds a dot.
+  // when it holds a dot. "www" and "admin" are host == www_ and host == admin_.
   const std::string_view sub = host.substr(0, host.size() - domain_.size() - 1);
+  if (sub == "www") {
+    return HostRole::platform;
+  }
+  if (sub == "admin") {
+    return HostRole::admin;
+  }
   // Nested labels ("a.b.<platform>") and labels that cannot be store codes never route.
   if (sub.size() < kMinStoreCodeLength || sub.size() > kMaxStoreCodeLength ||
       sub.find('.') != std::string_view::npos || is_reserved_store_code(sub)) {
@@ -408,6 +416,221 @@ StorePtr ask(const StoreDirectory& directory, Lookup::By by, std::string_view ke
   return nullptr;
 }
 
+// ---- resolve()'s fast path ----------------------------------------------------------------
+//
+// The common request in one pass and without a temporary string: a Host of a plain name
+// (normalize_plain_authority), an origin-form target whose path is already normal
+// (view_plain_target), at most one Host field. It gives the directory its hint as soon as the key
+// is known, and fills every part of the Resolution that does not depend on the store before it
+// asks, so that the wait for the directory's memory overlaps that work (docs/PERFORMANCE.md).
+// Anything else is left to the general path, which decides errors: nothing here fails a request.
+
+// validate_store_code for a path segment that view_plain_target accepted (or that it may accept:
+// resolve_plain's guess), which holds no white space to trim: lower-cases `segment` into `buffer`
+// and returns the code, or "" when it is not a valid store code.
+std::string_view plain_store_code(std::string_view segment,
+                                  std::array<char, kMaxStoreCodeLength + 14>& buffer) noexcept {
+  if (segment.size() < kMinStoreCodeLength || segment.size() > kMaxStoreCodeLength) {
+    return {};
+  }
+  for (std::size_t i = 0; i < segment.size(); ++i) {
+    const char c = text::to_lower(segment[i]);
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      return {};
+    }
+    buffer[i] = c;
+  }
+  const std::string_view code(buffer.data(), segment.size());
+  if (code.front() == '-' || code.back() == '-' || is_reserved_store_code(code)) {
+    return {};
+  }
+  return code;
+}
+
+// resolve_plain's guess at a path-based key, read from the raw target before view_plain_target
+// has checked it: the {code} segment of a target starting "/stores/{code}" or "/store/{code}" (as
+// split_store_path would find it in the path if the target is plain) and, when that segment is a
+// valid store code, the code, lower-cased into `buffer` (else "").
+struct GuessedCode {
+  std::string_view segment;
+  std::string_view code;
+};
+
+GuessedCode guess_store_code(std::string_view target,
+                             std::array<char, kMaxStoreCodeLength + 14>& buffer) noexcept {
+  using namespace lanes;
+  std::size_t start = 0;
+  if (target.starts_with("/stores/")) {
+    start = 8;
+  } else if (target.starts_with("/store/")) {
+    start = 7;
+  } else {
+    return {};
+  }
+  // The leading run of code characters, lower-cased 16 bytes at a time; a longer run than a
+  // code can have is not looked at further. Past the target, '/': not a code character.
+  constexpr std::size_t kScan = 64;
+  static_assert(kScan > kMaxStoreCodeLength && kScan <= sizeof buffer + kWidth);
+  const std::string_view rest = target.substr(start);
+  const Padded<kScan> padded(rest.data(), rest.size() < kScan ? rest.size() : kScan, '/');
+  std::size_t run = kScan;
+  for (std::size_t offset = 0; offset < kScan; offset += kWidth) {
+    const Lanes lower = to_lower(load(padded.bytes + offset));
+    if (offset < buffer.size()) {
+      store(buffer.data() + offset, lower);
+    }
+    const Lanes code_char = between(lower, 'a', 'z') | between(lower, '0', '9') | (lower == '-');
+    if (const std::size_t other = first(~code_char); other < kWidth) {
+      run = offset + other;
+      break;
+    }
+  }
+  // The segment ends where the run does only if a '/', the query or the end follows.
+  if (run > kMaxStoreCodeLength || (run < rest.size() && rest[run] != '/' && rest[run] != '?')) {
+    return {rest.substr(0, run), {}};  // not a code (or not all of the segment)
+  }
+  const std::string_view code(buffer.data(), run);
+  if (run < kMinStoreCodeLength || code.front() == '-' || code.back() == '-' ||
+      is_reserved_store_code(code)) {
+    return {rest.substr(0, run), {}};
+  }
+  return {rest.substr(0, run), code};
+}
+
+enum class Plain : std::uint8_t { no, resolved, refused };
+
+// Fills `r` as resolve() would and says so, or leaves it untouched and says `no`. On `refused`,
+// `message` is the wrong_store message. Asks `directory` at most one question, as resolve() does.
+Plain resolve_plain(const Platform& platform, const RequestHead& request,
+                    const StoreDirectory& directory, Resolution& r, const char*& message) {
+  const std::string_view target = request.target;
+  if (request.host_fields > 1 || target.empty() || target.front() != '/') {
+    return Plain::no;
+  }
+  PlainHostName host;
+  if (!normalize_plain_authority(request.host, host)) {
+    return Plain::no;
+  }
+  const std::string_view name = host.view();
+  std::string_view label;
+  const HostRole role = platform.role_of(name, HostKind::name, label);
+  Lookup::By by = Lookup::By::nothing;
+  DetectionMode mode = DetectionMode::none;
+  std::string_view key;
+  std::array<char, kMaxStoreCodeLength + 14> code_buffer;  // a path-based key
+  GuessedCode guess;
+  switch (role) {
+    case HostRole::store:
+      if (label.empty()) {
+        by = Lookup::By::domain;
+        mode = DetectionMode::custom_domain;
+        key = name;
+        directory.prefetch_by_domain(key);
+      } else {
+        // No is_code_label(label) here: it holds for every label of a plain name, which is
+        // lower-case letters, digits, hyphens and dots with no label starting or ending with a
+        // hyphen, once role_of() has checked the label's length and the reserved list (the
+        // FastPathTest suite holds the two paths to the same answers).
+        by = Lookup::By::code;
+        mode = DetectionMode::subdomain;
+        key = label;
+        directory.prefetch_by_code(key);
+      }
+      break;
+    case HostRole::platform:
+      // The code read from the raw target, before the target is checked: only the hint relies on
+      // it until split_store_path confirms it below.
+      guess = guess_store_code(target, code_buffer);
+      if (!guess.code.empty()) {
+        key = guess.code;
+        directory.prefetch_by_code(key);
+      }
+      break;
+    case HostRole::admin:
+    case HostRole::unknown:
+      break;
+  }
+  TargetView view;
+  if (!view_plain_target(target, view)) {
+    return Plain::no;
+  }
+  const std::string_view path = view.path;
+  const StorePath split = split_store_path(path);
+  if (role == HostRole::platform && split.form != PathForm::plain) {
+    // The guess read the segment the checked path holds, unless the target was unusual.
+    if (split.code.data() != guess.segment.data() || split.code.size() != guess.segment.size()) {
+      key = plain_store_code(split.code, code_buffer);
+    }
+    if (!key.empty()) {
+      by = Lookup::By::code;
+      mode = DetectionMode::path_based;
+    }
+  }
+
+  // Everything the store does not decide, while the directory's memory is on its way.
+  r.role = role;
+  r.host.assign(name);
+  r.query.assign(view.query);
+  switch (role) {
+    case HostRole::admin:
+      r.context = ContextType::admin;
+      r.clean_path.assign(path);
+      return Plain::resolved;
+    case HostRole::unknown:
+      r.context = ContextType::shop;  // no store: the handlers answer "store not found"
+      r.clean_path.assign(path);
+      return Plain::resolved;
+    case HostRole::platform:
+      if (split.form == PathForm::plain) {
+        r.context = context_of_platform_path(path);
+        r.clean_path.assign(path);
+        return Plain::resolved;
+      }
+      r.context = split.form == PathForm::shop ? ContextType::shop : ContextType::store_dashboard;
+      r.clean_path.assign(split.clean_path);
+      if (by == Lookup::By::code) {
+        // The store found has exactly this code (checked() sees to it).
+        const std::string_view prefix = split.form == PathForm::shop ? "/stores/" : "/store/";
+        r.base_path.reserve(prefix.size() + key.size());
+        r.base_path.append(prefix).append(key);
+        if (StorePtr found = checked(directory.find_active_by_code(key), by, key)) {
+          r.store = std::move(found);
+          r.mode = DetectionMode::path_based;
+        } else {
+          r.base_path.clear();
+        }
+      }
+      return Plain::resolved;
+    case HostRole::store:
+      break;
+  }
+  // A store host. A path naming a store or its files needs the store's code to be checked: the
+  // general completion does that once the store is known.
+  const bool simple = split.form == PathForm::plain && !path_is_under(path, "/static/stores");
+  if (simple) {
+    r.clean_path.assign(path);
+  }
+  StorePtr found = by == Lookup::By::code ? directory.find_active_by_code(key)
+                                          : directory.find_active_by_domain(key);
+  found = checked(std::move(found), by, key);
+  if (!simple) {
+    message = complete(role, mode, std::move(found), WholePath{path, nullptr}, r);
+    return message != nullptr ? Plain::refused : Plain::resolved;
+  }
+  if (!found) {
+    r.context = ContextType::shop;
+    return Plain::resolved;
+  }
+  if (path_is_under(path, "/admin")) {
+    message = "the admin interface is served on the platform host only";
+    return Plain::refused;
+  }
+  r.context = path_is_under(path, "/api") ? ContextType::api : ContextType::shop;
+  r.store = std::move(found);
+  r.mode = mode;
+  return Plain::resolved;
+}
+
 }  // namespace
 
 Result<Classification> classify(const Platform& platform, const RequestHead& request) {
@@ -459,6 +682,16 @@ Result<Resolution> resolve(const Platform& platform, const RequestHead& request,
   // the query or the key into a Classification on the way, and with one Resolution built in
   // place (every return returns `out`).
   Result<Resolution> out{boost::system::in_place_value};
+  const char* message = nullptr;
+  switch (resolve_plain(platform, request, directory, *out, message)) {
+    case Plain::resolved:
+      return out;
+    case Plain::refused:
+      out = wrong_store(message);
+      return out;
+    case Plain::no:
+      break;
+  }
   Parsed p;
   if (auto parsed = parse_request(platform, request, p); !parsed) {
     out = std::move(parsed).error();

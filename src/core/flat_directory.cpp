@@ -1,5 +1,7 @@
 #include "core/flat_directory.hpp"
 
+#include "core/text.hpp"
+
 #include <stdexcept>
 #include <utility>
 
@@ -175,7 +177,7 @@ bool FlatStoreDirectory::same_domain(const DomainSlot& slot, std::string_view do
     return false;
   }
   if (domain.size() <= kInlineDomain) {
-    return std::string_view(slot.key, domain.size()) == domain;
+    return text::same(std::string_view(slot.key, domain.size()), domain);
   }
   return std::string_view(slot.key, kInlineDomain) == domain.substr(0, kInlineDomain) &&
          std::string_view(names).substr(slot.rest, domain.size() - kInlineDomain) ==
@@ -196,7 +198,7 @@ const Store* FlatStoreDirectory::find_code(std::string_view code) const noexcept
     }
     if (seen == fingerprint) {
       const Store& slot = codes_[i];
-      if (slot.code == code) {
+      if (text::same(slot.code, code)) {
         return slot.is_active ? &slot : nullptr;
       }
     }
@@ -221,6 +223,18 @@ const Store* FlatStoreDirectory::find_domain(std::string_view domain) const noex
     }
   }
 }
+void FlatStoreDirectory::prefetch_by_domain(std::string_view domain) const noexcept {
+  const std::size_t i = hash_key(domain) & domain_mask_;
+  __builtin_prefetch(&domain_fingerprints_[i]);
+  prefetch(&domains_[i], sizeof(DomainSlot));
+}
+
+void FlatStoreDirectory::prefetch_by_code(std::string_view code) const noexcept {
+  const std::size_t i = hash_key(code) & code_mask_;
+  __builtin_prefetch(&code_fingerprints_[i]);
+  prefetch(&codes_[i], sizeof(Store));
+}
+
 StorePtr FlatStoreDirectory::share(const Store* store) const noexcept {
   if (store == nullptr) {
     return nullptr;

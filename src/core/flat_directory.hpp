@@ -57,6 +57,9 @@ class FlatStoreDirectory final : public StoreDirectory {
 
   [[nodiscard]] StorePtr find_active_by_domain(std::string_view domain) const override;
   [[nodiscard]] StorePtr find_active_by_code(std::string_view code) const override;
+  // Start fetching the fingerprint and the home slot the lookup of the same key reads first.
+  void prefetch_by_domain(std::string_view domain) const noexcept override;
+  void prefetch_by_code(std::string_view code) const noexcept override;
 
   // The same lookups without taking a reference: the store lives as long as this directory (or
   // any StorePtr it handed out). Null when not found or inactive.

@@ -2,6 +2,7 @@
 // absolute-form request-target) into the one canonical spelling every lookup uses.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,6 +33,24 @@ Result<Host> normalize_authority(std::string_view authority);
 
 // Normalises a host without a port (a bracketed IPv6 literal is accepted).
 Result<Host> normalize_host(std::string_view host);
+
+// A host name normalised in place, without allocating (normalize_plain_authority).
+struct PlainHostName {
+  // Room for the longest name and for the 8-byte words the normaliser writes (it stores whole
+  // words, so the bytes past `size` are unspecified).
+  std::array<char, kMaxHostLength + 11> bytes;
+  std::size_t size = 0;
+
+  [[nodiscard]] std::string_view view() const noexcept { return {bytes.data(), size}; }
+};
+
+// normalize_authority's common case, for callers that only read the name: "name" or "name:port"
+// whose name is plain ASCII (letters of either case, digits, hyphens and dots, at most one
+// trailing dot), with well-formed labels and a last label that is not a number. True, with `out`
+// holding exactly the name normalize_authority would return (of kind HostKind::name), when the
+// authority is that; false for anything else, errors included, which only normalize_authority
+// can then decide.
+bool normalize_plain_authority(std::string_view authority, PlainHostName& out) noexcept;
 
 // True when `host` is exactly `domain` or a name under it ("a.b.example" is under "example").
 // Both must already be normalised.

@@ -1,5 +1,6 @@
 #include "core/path.hpp"
 
+#include "core/lanes.hpp"
 #include "core/text.hpp"
 
 #include <array>
@@ -69,12 +70,8 @@ bool needs_rewriting(std::string_view segment, bool last) noexcept {
   return segment.size() <= 2 && segment.front() == '.' && segment.back() == '.';
 }
 
-}  // namespace
-
-bool view_plain_target(std::string_view target, TargetView& out) noexcept {
-  if (target.empty() || target.front() != '/' || target.size() > kMaxPathLength) {
-    return false;
-  }
+// view_plain_target a byte at a time, for targets of any length.
+bool view_plain_target_bytes(std::string_view target, TargetView& out) noexcept {
   // One pass over the path, then one over the query: the same checks as normalize_target's
   // scans for a fragment and the query's characters, and as its segment loop for a path it would
   // leave unchanged.
@@ -118,6 +115,63 @@ bool view_plain_target(std::string_view target, TargetView& out) noexcept {
   out.path = path;
   out.query = query;
   return true;
+}
+
+// The same, sixteen bytes at a time (core/lanes.hpp), for targets of at most kLanesCapacity
+// bytes: most requests, in about a third of the instructions.
+constexpr std::size_t kLanesCapacity = 128;
+
+bool view_plain_target_lanes(std::string_view target, TargetView& out) noexcept {
+  using namespace lanes;
+  const std::size_t size = target.size();
+  // Past the target, a '?': wherever the path ends, the byte after it is a '?', which ends its
+  // last segment (so "/a/." and "/a/.?x" read alike) and is allowed in a query.
+  const Padded<kLanesCapacity> padded(target.data(), size, '?');
+  constexpr Lanes kIndex = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  std::size_t path_end = size;  // the first '?', or the end
+  bool in_query = false;
+  Lanes bad{};
+  for (std::size_t offset = 0; offset < size; offset += kWidth) {
+    const Lanes c = load(padded.bytes + offset);
+    // Forbidden anywhere: a fragment, a space, a control character.
+    bad |= between(c, '\0', ' ') | (c == 0x7f) | (c == '#');
+    if (in_query) {
+      continue;
+    }
+    // Forbidden in a path that is already normal: an escape, a backslash, and a slash starting
+    // an empty segment ("//") that is not the last or a "." or ".." segment (ended by a slash or
+    // by the path's end, which reads as '?').
+    const Lanes next = load(padded.bytes + offset + 1);
+    const Lanes second = load(padded.bytes + offset + 2);
+    const Lanes third = load(padded.bytes + offset + 3);
+    const Lanes dot_ends_segment = (second == '/') | (second == '?');
+    const Lanes dot_dot_ends_segment = (second == '.') & ((third == '/') | (third == '?'));
+    Lanes path_bad = (c == '%') | (c == '\\') |
+                     ((c == '/') & ((next == '/') |
+                                    ((next == '.') & (dot_ends_segment | dot_dot_ends_segment))));
+    if (const std::size_t question = first(c == '?'); question < kWidth) {
+      in_query = true;
+      path_end = offset + question;
+      path_bad &= kIndex < splat(static_cast<char>(question));  // the lanes before the '?'
+    }
+    bad |= path_bad;
+  }
+  if (any(bad)) {
+    return false;
+  }
+  out.path = target.substr(0, path_end);
+  out.query = path_end < size ? target.substr(path_end + 1) : std::string_view();
+  return true;
+}
+
+}  // namespace
+
+bool view_plain_target(std::string_view target, TargetView& out) noexcept {
+  if (target.empty() || target.front() != '/' || target.size() > kMaxPathLength) {
+    return false;
+  }
+  return target.size() <= kLanesCapacity ? view_plain_target_lanes(target, out)
+                                         : view_plain_target_bytes(target, out);
 }
 
 Result<Target> normalize_target(std::string_view target) {
@@ -210,10 +264,6 @@ StorePath split_store_path(std::string_view path) noexcept {
   }
   out.clean_path = path;
   return out;
-}
-
-bool path_is_under(std::string_view path, std::string_view prefix) noexcept {
-  return path.starts_with(prefix) && (path.size() == prefix.size() || path[prefix.size()] == '/');
 }
 
 }  // namespace orion::core

@@ -32,6 +32,13 @@ class StoreDirectory {
 
   // The active store with `code`, or null.
   [[nodiscard]] virtual StorePtr find_active_by_code(std::string_view code) const = 0;
+
+  // Hints that find_active_by_domain(domain) or find_active_by_code(code) is about to be asked,
+  // so that a directory whose answer sits in memory can start fetching it while the caller does
+  // other work (resolve() gives the hint as soon as it knows the key, then finishes parsing the
+  // request). No answer may depend on them; they do nothing unless a directory overrides them.
+  virtual void prefetch_by_domain(std::string_view /*domain*/) const noexcept {}
+  virtual void prefetch_by_code(std::string_view /*code*/) const noexcept {}
 };
 
 }  // namespace orion::core
