@@ -11,6 +11,7 @@
 
 #include "http/middleware/chain.hpp"
 #include "storage/migrations.hpp"
+#include "web/console/uploads.hpp"
 #include "web/routes.hpp"
 
 namespace orion::app {
@@ -92,9 +93,15 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
       *app->directory_, storage::StoreCache::Options{c.store_cache_ttl, 100'000});
   app->themes_ = std::make_unique<storage::ThemeCache>(*app->database_, c.store_cache_ttl);
   app->templates_ = std::make_unique<web::Templates>();
+  auto verifier = domains::DnsVerifier::make({c.dns_server, c.dns_timeout});
+  if (!verifier) {
+    return core::make_error(verifier.error().code, "dns_server: " + verifier.error().message);
+  }
+  app->verifier_ = std::move(*verifier);
   app->services_ = std::make_unique<web::Services>(
       web::Services{*app->database_, app->blocking_, *app->platform_, *app->stores_, *app->themes_,
-                    app->metrics_, *app->templates_, c.files_dir, app->log_});
+                    app->metrics_, *app->templates_, *app->verifier_, c.files_dir, app->log_});
+  app->services_->upload_limit = c.upload_limit;
 
   App* raw = app.get();
   app->metrics_.add_source([raw] {
@@ -134,13 +141,13 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   options.max_connections = c.max_connections;
   options.shutdown_grace = c.shutdown_grace;
   const std::uint64_t body_limit = c.body_limit;
-  const std::uint64_t upload_limit = c.upload_limit;
+  // The two upload forms (a store's logo, a product image) get the upload limit plus room for
+  // the form around the file; the handler then refuses a file over upload_limit with its page.
+  const std::uint64_t upload_body_limit = c.upload_limit + web::console::kUploadFormOverhead;
   app->server_ = std::make_unique<http::Server>(
       app->io_, app->chain_->handler(), options,
-      [body_limit, upload_limit](const http::Request& request) {
-        // Uploads (logo, product images) get their own, larger limit.
-        return request.target().find("/upload") != std::string_view::npos ? upload_limit
-                                                                          : body_limit;
+      [body_limit, upload_body_limit](const http::Request& request) {
+        return web::console::is_upload_request(request) ? upload_body_limit : body_limit;
       });
   return app;
 }

@@ -14,6 +14,7 @@
 
 #include "app/config.hpp"
 #include "core/detection.hpp"
+#include "domains/verifier.hpp"
 #include "http/metrics.hpp"
 #include "http/middleware.hpp"
 #include "http/router.hpp"
@@ -69,6 +70,7 @@ class App {
   std::unique_ptr<storage::StoreCache> stores_;
   std::unique_ptr<storage::ThemeCache> themes_;
   std::unique_ptr<web::Templates> templates_;
+  std::unique_ptr<domains::Verifier> verifier_;
   std::unique_ptr<web::Services> services_;
   http::Router* router_ = nullptr;  // owned by chain_
   std::unique_ptr<http::StoreLookup> lookup_;

@@ -80,6 +80,7 @@ constexpr Setting kSettings[] = {
     {"log_level", "trace, debug, info, warn or error", ORION_TEXT(log_level)},
     {"dns_server", "DNS resolver for domain checks, HOST:PORT (default: the system's)",
      ORION_TEXT(dns_server)},
+    {"dns_timeout_ms", "a domain's DNS check gives up after this", ORION_MILLIS(dns_timeout)},
 };
 constexpr std::size_t kSettingCount = std::size(kSettings);
 
@@ -170,6 +171,9 @@ std::optional<Problem> check(const Config& config) {
     if (!has_port && !bare) {
       return Problem{"dns_server", "'" + config.dns_server + "' is not an IP[:PORT]"};
     }
+  }
+  if (config.dns_timeout.count() <= 0 || config.dns_timeout.count() > 60'000) {
+    return Problem{"dns_timeout_ms", "must be 1..60000"};
   }
   return std::nullopt;
 }

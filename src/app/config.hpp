@@ -37,7 +37,8 @@ struct Config {
   std::chrono::milliseconds store_cache_ttl{5'000};  // store_cache_ttl_ms
   std::filesystem::path files_dir;  // files_dir: store files; default: beside a SQLite db
   std::string log_level = "info";   // log_level: trace|debug|info|warn|error
-  std::string dns_server;           // dns_server: HOST:PORT for domain checks (issue 6)
+  std::string dns_server;           // dns_server: IP[:PORT] for domain checks; "" = the system's
+  std::chrono::milliseconds dns_timeout{5'000};  // dns_timeout_ms: one domain check at most
 };
 
 // Checks every setting; the first problem as "setting: what is wrong".

@@ -26,6 +26,8 @@ class DomainCommand final : public Command {
   std::string domain_;
   std::string platform_domain_;
   bool force_ = false;
+  std::string dns_server_;
+  int dns_timeout_ms_ = 5'000;
 };
 
 }  // namespace orion::cli

@@ -32,6 +32,8 @@ std::string_view to_string(Errc code) noexcept {
       return "invalid_platform_domain";
     case Errc::wrong_store:
       return "wrong_store";
+    case Errc::malformed:
+      return "malformed";
     case Errc::invalid_input:
       return "invalid_input";
     case Errc::not_found:

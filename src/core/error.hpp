@@ -26,6 +26,7 @@ enum class Errc : std::uint8_t {
   invalid_platform_domain,  // the configured platform domain is unusable (startup)
   wrong_store,              // fail-closed: a store host asked for another store or context (404)
   // The general vocabulary the other modules share, so one table maps every error to a status.
+  malformed,       // a request body that cannot be parsed (400)
   invalid_input,   // a value that breaks a rule (422)
   not_found,       // no such store, product, domain... (404)
   conflict,        // a duplicate or a state that forbids the change (409)

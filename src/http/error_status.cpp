@@ -9,6 +9,7 @@ Status status_of(core::Errc code) noexcept {
     case core::Errc::host_too_long:
     case core::Errc::invalid_target:
     case core::Errc::invalid_path:
+    case core::Errc::malformed:
       return Status::bad_request;
     case core::Errc::invalid_store_code:
     case core::Errc::reserved_store_code:

@@ -1,5 +1,6 @@
 #include "storage/orders.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <map>
@@ -14,6 +15,12 @@ namespace {
 
 constexpr std::array<std::string_view, 6> kStatuses = {"pending",   "paid",      "shipped",
                                                        "delivered", "cancelled", "refunded"};
+
+// The lifecycle (orders.hpp): each status with the statuses it may move to.
+constexpr std::array<std::string_view, 2> kFromPending = {"paid", "cancelled"};
+constexpr std::array<std::string_view, 3> kFromPaid = {"shipped", "refunded", "cancelled"};
+constexpr std::array<std::string_view, 2> kFromShipped = {"delivered", "refunded"};
+constexpr std::array<std::string_view, 1> kFromDelivered = {"refunded"};
 
 #define ORION_ORDER_COLUMNS                                                          \
   "o.id, o.store_id, o.order_number, o.customer_id, c.email, o.status, o.currency, " \
@@ -59,17 +66,28 @@ constexpr Sql kByNumber{"orders_by_number",
                         "SELECT " ORION_ORDER_COLUMNS
                         " FROM orders o JOIN customers c ON c.store_id = o.store_id "
                         "AND c.id = o.customer_id WHERE o.store_id = $1 AND o.order_number = $2"};
+// An empty status ($4, $2) means every status.
 constexpr Sql kList{"orders_list", "SELECT " ORION_ORDER_COLUMNS
                                    " FROM orders o JOIN customers c ON c.store_id = o.store_id "
                                    "AND c.id = o.customer_id WHERE o.store_id = $1 "
+                                   "AND (CAST($4 AS TEXT) = '' OR o.status = $4) "
                                    "ORDER BY o.id DESC LIMIT $2 OFFSET $3"};
-constexpr Sql kCount{"orders_count", "SELECT COUNT(*) FROM orders WHERE store_id = $1"};
+constexpr Sql kCount{"orders_count",
+                     "SELECT COUNT(*) FROM orders WHERE store_id = $1 "
+                     "AND (CAST($2 AS TEXT) = '' OR status = $2)"};
+constexpr Sql kRevenue{"orders_revenue",
+                       "SELECT currency, CAST(SUM(total_cents) AS BIGINT) FROM orders "
+                       "WHERE store_id = $1 "
+                       "AND status NOT IN ('cancelled', 'refunded') "
+                       "GROUP BY currency ORDER BY currency"};
 constexpr Sql kItems{"orders_items",
                      "SELECT id, product_id, product_name, sku, unit_price_cents, quantity "
                      "FROM order_items WHERE store_id = $1 AND order_id = $2 ORDER BY id"};
+// Only from the status the lifecycle was checked against ($5): of two requests racing to
+// change one order, the second changes nothing and is told so.
 constexpr Sql kSetStatus{"orders_set_status",
                          "UPDATE orders SET status = $3, updated_at = $4 "
-                         "WHERE store_id = $1 AND id = $2"};
+                         "WHERE store_id = $1 AND id = $2 AND status = $5"};
 
 #undef ORION_ORDER_COLUMNS
 
@@ -177,29 +195,83 @@ Result<std::optional<OrderRecord>> find_by_number(TenantTransaction& tx, std::st
       tx, repository::optional_row(tx.run(kByNumber, {tx.store_id(), std::string(number)}), read));
 }
 
-Result<std::vector<OrderRecord>> list(TenantTransaction& tx, Page page) {
+Result<std::vector<OrderRecord>> list(TenantTransaction& tx, Page page, std::string_view status) {
   auto checked = repository::checked_page(page);
   if (!checked) {
     return checked.error();
   }
-  return repository::all_rows(tx.run(kList, {tx.store_id(), checked->limit, checked->offset}),
-                              read);
+  return repository::all_rows(
+      tx.run(kList, {tx.store_id(), checked->limit, checked->offset, std::string(status)}), read);
 }
 
-Result<std::int64_t> count(TenantTransaction& tx) {
-  return repository::single_row(tx.run(kCount, {tx.store_id()}),
+Result<std::int64_t> count(TenantTransaction& tx, std::string_view status) {
+  return repository::single_row(tx.run(kCount, {tx.store_id(), std::string(status)}),
                                 [](const Row& row) { return row.integer(0); });
 }
 
+std::span<const std::string_view> statuses() noexcept { return kStatuses; }
+
+bool is_status(std::string_view status) noexcept {
+  return std::find(kStatuses.begin(), kStatuses.end(), status) != kStatuses.end();
+}
+
+std::span<const std::string_view> allowed_transitions(std::string_view status) noexcept {
+  if (status == "pending") {
+    return kFromPending;
+  }
+  if (status == "paid") {
+    return kFromPaid;
+  }
+  if (status == "shipped") {
+    return kFromShipped;
+  }
+  if (status == "delivered") {
+    return kFromDelivered;
+  }
+  return {};
+}
+
+bool counts_as_revenue(std::string_view status) noexcept {
+  return is_status(status) && status != "cancelled" && status != "refunded";
+}
+
+Result<std::vector<Revenue>> revenue(TenantTransaction& tx) {
+  return repository::all_rows(tx.run(kRevenue, {tx.store_id()}), [](const Row& row) {
+    return Revenue{row.text(0), row.integer(1)};
+  });
+}
+
 Result<OrderRecord> set_status(TenantTransaction& tx, std::int64_t id, std::string_view status) {
-  if (std::find(kStatuses.begin(), kStatuses.end(), status) == kStatuses.end()) {
+  if (!is_status(status)) {
     return invalid("status must be one of pending, paid, shipped, delivered, cancelled, refunded");
   }
-  if (auto done = repository::affected_one(
-          tx.run(kSetStatus, {tx.store_id(), id, std::string(status), unix_now()}),
-          "order " + std::to_string(id));
-      !done) {
-    return done.error();
+  auto order = repository::found(get(tx, id), "order " + std::to_string(id));
+  if (!order) {
+    return order.error();
+  }
+  const auto allowed = allowed_transitions(order->status);
+  if (std::find(allowed.begin(), allowed.end(), status) == allowed.end()) {
+    std::string message = "order " + order->order_number + " is " + order->status;
+    if (allowed.empty()) {
+      message += ", which is final: its status cannot change any more";
+    } else {
+      message += " and cannot become " + std::string(status) + "; it can become ";
+      for (std::size_t i = 0; i < allowed.size(); ++i) {
+        message += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ");
+        message += allowed[i];
+      }
+    }
+    return core::make_error(core::Errc::conflict, std::move(message));
+  }
+  auto changed =
+      tx.run(kSetStatus, {tx.store_id(), id, std::string(status), unix_now(), order->status});
+  if (!changed) {
+    return changed.error();
+  }
+  if (changed->affected != 1) {
+    return core::make_error(core::Errc::conflict, "order " + order->order_number +
+                                                      " was changed meanwhile; reload it and "
+                                                      "try again");
   }
   return repository::found(get(tx, id), "order " + std::to_string(id));
 }

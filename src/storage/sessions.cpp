@@ -25,6 +25,8 @@ constexpr Sql kFind{"sessions_find",
 constexpr Sql kSave{"sessions_save", "UPDATE sessions SET data = $2 WHERE token_hash = $1"};
 constexpr Sql kDelete{"sessions_delete", "DELETE FROM sessions WHERE token_hash = $1"};
 constexpr Sql kExpire{"sessions_expire", "DELETE FROM sessions WHERE expires_at <= $1"};
+constexpr Sql kRemoveOthers{"sessions_remove_others",
+                            "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2"};
 
 }  // namespace
 
@@ -75,6 +77,15 @@ Result<std::int64_t> remove_expired(PlatformTransaction& tx) {
   return done->affected;
 }
 
+Result<std::int64_t> remove_others_of_user(PlatformTransaction& tx, std::int64_t user_id,
+                                           std::string_view keep_token_hash) {
+  auto done = tx.run(kRemoveOthers, {user_id, std::string(keep_token_hash)});
+  if (!done) {
+    return done.error();
+  }
+  return done->affected;
+}
+
 }  // namespace orion::storage::sessions
 
 namespace orion::storage::api_tokens {
@@ -101,6 +112,12 @@ constexpr Sql kListAdmin{"tokens_list_admin",
 constexpr Sql kListStore{"tokens_list_store",
                          "SELECT id, prefix, store_id, name, created_at, last_used_at, revoked_at "
                          "FROM api_tokens WHERE store_id = $1 ORDER BY id"};
+constexpr Sql kListAll{"tokens_list_all",
+                       "SELECT id, prefix, store_id, name, created_at, last_used_at, revoked_at "
+                       "FROM api_tokens ORDER BY id"};
+constexpr Sql kGet{"tokens_get",
+                   "SELECT id, prefix, store_id, name, created_at, last_used_at, revoked_at "
+                   "FROM api_tokens WHERE id = $1"};
 constexpr Sql kRevoke{"tokens_revoke",
                       "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"};
 
@@ -138,6 +155,14 @@ Result<std::vector<TokenRecord>> list(PlatformTransaction& tx,
     return repository::all_rows(tx.run(kListStore, {*store_id}), read);
   }
   return repository::all_rows(tx.run(kListAdmin, {}), read);
+}
+
+Result<std::vector<TokenRecord>> list_all(PlatformTransaction& tx) {
+  return repository::all_rows(tx.run(kListAll, {}), read);
+}
+
+Result<std::optional<TokenRecord>> get(PlatformTransaction& tx, std::int64_t id) {
+  return repository::optional_row(tx.run(kGet, {id}), read);
 }
 
 Result<void> revoke(PlatformTransaction& tx, std::int64_t id) {

@@ -31,6 +31,10 @@ Result<void> save_data(PlatformTransaction& tx, std::string_view cookie_value,
 Result<void> remove(PlatformTransaction& tx, std::string_view cookie_value);
 // Deletes expired sessions; returns how many.
 Result<std::int64_t> remove_expired(PlatformTransaction& tx);
+// Ends every session of the user except the one stored under `keep_token_hash` (after a
+// password change: whoever else holds a session is signed out); returns how many.
+Result<std::int64_t> remove_others_of_user(PlatformTransaction& tx, std::int64_t user_id,
+                                           std::string_view keep_token_hash);
 
 }  // namespace orion::storage::sessions
 
@@ -48,6 +52,9 @@ Result<Created> create(PlatformTransaction& tx, std::optional<std::int64_t> stor
 Result<std::optional<TokenRecord>> authenticate(PlatformTransaction& tx, std::string_view token);
 Result<std::vector<TokenRecord>> list(PlatformTransaction& tx,
                                       std::optional<std::int64_t> store_id);
+// Every token, admin and store tokens alike (the admin console's list).
+Result<std::vector<TokenRecord>> list_all(PlatformTransaction& tx);
+Result<std::optional<TokenRecord>> get(PlatformTransaction& tx, std::int64_t id);
 Result<void> revoke(PlatformTransaction& tx, std::int64_t id);
 
 }  // namespace orion::storage::api_tokens

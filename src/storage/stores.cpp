@@ -33,6 +33,12 @@ constexpr Sql kList{"stores_list",
                     "SELECT id, code, name, is_active, created_at FROM stores ORDER BY id "
                     "LIMIT $1 OFFSET $2"};
 constexpr Sql kCount{"stores_count", "SELECT COUNT(*) FROM stores"};
+// $1 is a LIKE pattern with a backslash escaping its own wildcards; lower() on both sides, since
+// LIKE is case-insensitive on SQLite but not on PostgreSQL.
+constexpr Sql kSearch{"stores_search",
+                      "SELECT id, code, name, is_active, created_at FROM stores "
+                      "WHERE code LIKE $1 ESCAPE '\\' OR lower(name) LIKE $1 ESCAPE '\\' "
+                      "ORDER BY code LIMIT $2 OFFSET $3"};
 constexpr Sql kSetActive{"stores_set_active",
                          "UPDATE stores SET is_active = $2 WHERE code = $1 "
                          "RETURNING id, code, name, is_active, created_at"};
@@ -122,6 +128,22 @@ Result<std::vector<StoreRecord>> list(PlatformTransaction& tx, Page page) {
 
 Result<std::int64_t> count(PlatformTransaction& tx) {
   return repository::single_row(tx.run(kCount, {}), [](const Row& row) { return row.integer(0); });
+}
+
+Result<std::vector<StoreRecord>> search(PlatformTransaction& tx, std::string_view text, Page page) {
+  auto checked = repository::checked_page(page);
+  if (!checked) {
+    return checked.error();
+  }
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') {
+      pattern += '\\';
+    }
+    pattern += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  pattern += '%';
+  return repository::all_rows(tx.run(kSearch, {pattern, checked->limit, checked->offset}), read);
 }
 
 Result<StoreRecord> set_active(PlatformTransaction& tx, std::string_view code, bool is_active) {

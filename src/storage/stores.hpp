@@ -20,6 +20,9 @@ Result<StoreRecord> get_by_code(PlatformTransaction& tx, std::string_view code);
 Result<std::optional<StoreRecord>> find_by_id(PlatformTransaction& tx, std::int64_t id);
 Result<std::vector<StoreRecord>> list(PlatformTransaction& tx, Page page = {});
 Result<std::int64_t> count(PlatformTransaction& tx);
+// The stores whose code or name contains `text` (case-insensitive for ASCII), by code.
+Result<std::vector<StoreRecord>> search(PlatformTransaction& tx, std::string_view text,
+                                        Page page = {});
 // Errc::not_found for an unknown code.
 Result<StoreRecord> set_active(PlatformTransaction& tx, std::string_view code, bool is_active);
 Result<StoreRecord> rename(PlatformTransaction& tx, std::string_view code, std::string_view name);

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 
 #include "core/detection.hpp"
+#include "domains/verifier.hpp"
 #include "http/metrics.hpp"
 #include "storage/database.hpp"
 #include "storage/store_cache.hpp"
@@ -28,8 +30,11 @@ struct Services {
   storage::ThemeCache& themes;  // invalidate after a theme change
   http::Metrics& metrics;
   const Templates& templates;
+  // Custom-domain checks; they block for up to their timeout, so offload them.
+  const domains::Verifier& verifier;
   std::filesystem::path files_root;  // files of store {id} live under files_root/{id}/
   std::shared_ptr<spdlog::logger> log;
+  std::uint64_t upload_limit = 5 * 1024 * 1024;  // largest logo or product image (bytes)
 };
 
 }  // namespace orion::web

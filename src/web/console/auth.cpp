@@ -2,7 +2,10 @@
 #include "web/console/auth.hpp"
 
 #include <boost/beast/http/field.hpp>
+#include <ctime>
 
+#include "storage/clock.hpp"
+#include "storage/login_throttle.hpp"
 #include "storage/secrets.hpp"
 #include "storage/sessions.hpp"
 #include "storage/users.hpp"
@@ -32,18 +35,18 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-// Whether the user may still use the console of `scope`. Runs its own transaction: call it
-// with no other transaction open on this thread.
-core::Result<bool> may_use(storage::Database& database, const Scope& scope,
-                           const storage::UserRecord& user) {
+// What the user may still do in the console of `scope`: none when they may not use it at all.
+// Runs its own transaction: call it with no other transaction open on this thread.
+core::Result<std::optional<Role>> may_use(storage::Database& database, const Scope& scope,
+                                          const storage::UserRecord& user) {
   if (!user.is_active) {
-    return false;
+    return std::optional<Role>{};
   }
   if (user.is_admin) {
-    return true;
+    return std::optional<Role>{Role::admin};
   }
   if (scope.kind == "admin" || !scope.tenant) {
-    return false;
+    return std::optional<Role>{};
   }
   auto tx = database.begin(*scope.tenant);
   if (!tx) {
@@ -53,7 +56,11 @@ core::Result<bool> may_use(storage::Database& database, const Scope& scope,
   if (!member) {
     return member.error();
   }
-  return member->has_value();
+  if (!*member) {
+    return std::optional<Role>{};
+  }
+  return std::optional<Role>{(*member)->role == storage::MemberRole::owner ? Role::owner
+                                                                           : Role::staff};
 }
 
 // A hash to verify against when the e-mail is unknown, so that the answer takes as long as for
@@ -164,13 +171,14 @@ core::Result<std::optional<SignedIn>> find_signed_in(storage::Database& database
       if (!*user) {
         continue;
       }
-      found = SignedIn{std::move(**session), std::move(**user)};
+      found = SignedIn{std::move(**session), std::move(**user), Role::staff};
     }  // the platform transaction ends here: may_use opens its own
     auto allowed = may_use(database, scope, found->user);
     if (!allowed) {
       return allowed.error();
     }
     if (*allowed) {
+      found->role = **allowed;
       return found;
     }
   }
@@ -216,8 +224,127 @@ core::Result<std::optional<LoginResult>> log_in(storage::Database& database, con
   if (auto done = tx->commit(); !done) {
     return done.error();
   }
-  return std::optional<LoginResult>{
-      LoginResult{std::move(created->cookie_value), SignedIn{std::move(created->record), *user}}};
+  return std::optional<LoginResult>{LoginResult{
+      std::move(created->cookie_value), SignedIn{std::move(created->record), *user, **allowed}}};
+}
+
+core::Result<Attempt> attempt_log_in(storage::Database& database, const Scope& scope,
+                                     std::string_view email, std::string_view password,
+                                     std::string_view client_address) {
+  const storage::login_throttle::Subjects subjects{std::string(email), std::string(client_address)};
+  {
+    auto tx = database.begin_platform();
+    if (!tx) {
+      return tx.error();
+    }
+    auto wait = storage::login_throttle::retry_after(*tx, kLoginThrottle, subjects);
+    if (!wait) {
+      return wait.error();
+    }
+    if (*wait > 0) {
+      return Attempt{std::nullopt, *wait};
+    }
+  }
+  auto result = log_in(database, scope, email, password);
+  if (!result) {
+    return result.error();
+  }
+  auto tx = database.begin_platform();
+  if (!tx) {
+    return tx.error();
+  }
+  auto counted = *result ? storage::login_throttle::record_success(*tx, subjects)
+                         : storage::login_throttle::record_failure(*tx, kLoginThrottle, subjects);
+  if (!counted) {
+    return counted.error();
+  }
+  if (auto done = tx->commit(); !done) {
+    return done.error();
+  }
+  return Attempt{std::move(*result), 0};
+}
+
+std::string client_address(const http::RequestContext& context) {
+  return context.peer.remote.address().to_string();
+}
+
+std::string try_again_text(std::int64_t seconds) {
+  const std::int64_t minutes = (seconds + 59) / 60;
+  const std::time_t at = static_cast<std::time_t>(storage::unix_now() + seconds);
+  std::tm tm{};
+  gmtime_r(&at, &tm);
+  char clock[16];
+  const std::size_t size = std::strftime(clock, sizeof clock, "%H:%M", &tm);
+  return "Try again in " + std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes") +
+         " (after " + std::string(clock, size) + " UTC).";
+}
+
+std::string password_problem(std::string_view password) {
+  if (password.size() < kMinPasswordLength) {
+    return "Use at least " + std::to_string(kMinPasswordLength) + " characters.";
+  }
+  if (password.size() > 1024) {
+    return "Use at most 1024 characters.";
+  }
+  return {};
+}
+
+core::Result<PasswordChange> change_password(storage::Database& database, const SignedIn& who,
+                                             std::string_view current, std::string_view replacement,
+                                             std::string_view client_address) {
+  using Outcome = PasswordChange::Outcome;
+  const storage::login_throttle::Subjects subjects{who.user.email, std::string(client_address)};
+  // Read the hash again: the one read at the gate may predate a change in another tab.
+  std::string hash;
+  {
+    auto tx = database.begin_platform();
+    if (!tx) {
+      return tx.error();
+    }
+    auto wait = storage::login_throttle::retry_after(*tx, kLoginThrottle, subjects);
+    if (!wait) {
+      return wait.error();
+    }
+    if (*wait > 0) {
+      return PasswordChange{Outcome::throttled, *wait, 0};
+    }
+    auto user = storage::users::get(*tx, who.user.id);
+    if (!user) {
+      return user.error();
+    }
+    if (!*user) {
+      return core::make_error(core::Errc::not_found, "this user no longer exists");
+    }
+    hash = (*user)->password_hash;
+  }
+  // Checked with no transaction open: argon2id takes a while, and on SQLite a write
+  // transaction would hold the database's one writer lock meanwhile.
+  const bool password_ok = storage::verify_password(current, hash);
+  auto tx = database.begin_platform();
+  if (!tx) {
+    return tx.error();
+  }
+  if (!password_ok) {
+    if (auto counted = storage::login_throttle::record_failure(*tx, kLoginThrottle, subjects);
+        !counted) {
+      return counted.error();
+    }
+    if (auto done = tx->commit(); !done) {
+      return done.error();
+    }
+    return PasswordChange{Outcome::wrong_password, 0, 0};
+  }
+  if (auto set = storage::users::set_password(*tx, who.user.id, replacement); !set) {
+    return set.error();
+  }
+  auto ended = storage::sessions::remove_others_of_user(*tx, who.user.id, who.session.token_hash);
+  if (!ended) {
+    return ended.error();
+  }
+  if (auto done = tx->commit(); !done) {
+    return done.error();
+  }
+  return PasswordChange{Outcome::changed, 0, *ended};
 }
 
 core::Result<void> log_out(storage::Database& database, std::string_view cookie_value) {
@@ -229,6 +356,18 @@ core::Result<void> log_out(storage::Database& database, std::string_view cookie_
     return removed.error();
   }
   return tx->commit();
+}
+
+std::string_view to_string(Role role) noexcept {
+  switch (role) {
+    case Role::staff:
+      return "staff";
+    case Role::owner:
+      return "owner";
+    case Role::admin:
+      break;
+  }
+  return "admin";
 }
 
 bool same_secret(std::string_view a, std::string_view b) noexcept {

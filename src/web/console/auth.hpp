@@ -15,6 +15,7 @@
 #include "http/context.hpp"
 #include "http/message.hpp"
 #include "storage/database.hpp"
+#include "storage/login_throttle.hpp"
 #include "storage/records.hpp"
 #include "storage/tenant_scope.hpp"
 
@@ -48,10 +49,18 @@ std::vector<std::string> cookie_values(const http::Request& request, std::string
 std::string set_cookie(std::string_view name, std::string_view value, const Scope& scope,
                        std::int64_t max_age);
 
-// A signed-in request: its session (whose csrf_token guards the console's forms) and user.
+// What a signed-in user may do in a console, in increasing order: a store's staff (products and
+// orders), its owner (also theme, domains, members, tokens), a platform admin (everything,
+// everywhere). The admin console admits admins only.
+enum class Role : std::uint8_t { staff, owner, admin };
+
+std::string_view to_string(Role role) noexcept;
+
+// A signed-in request: its session (whose csrf_token guards the console's forms), user and role.
 struct SignedIn {
   storage::SessionRecord session;
   storage::UserRecord user;
+  Role role = Role::staff;
 };
 
 // Blocking (run through http::offload). The first of `cookies` that is an unexpired session of
@@ -72,6 +81,49 @@ struct LoginResult {
 // form says only "wrong e-mail or password".
 core::Result<std::optional<LoginResult>> log_in(storage::Database& database, const Scope& scope,
                                                 std::string_view email, std::string_view password);
+
+// How often the consoles let a sign-in fail (storage/login_throttle.hpp): 5 failures per
+// e-mail address and 20 per client address in 15 minutes, then 429 until the window ends.
+inline constexpr storage::login_throttle::Policy kLoginThrottle{};
+
+// A throttled sign-in: the result of log_in, or how many seconds to wait before trying again.
+struct Attempt {
+  std::optional<LoginResult> result;
+  std::int64_t retry_after = 0;  // > 0: refused unchecked, too many failures
+};
+
+// Blocking. log_in behind the throttle: refused without checking the password while the
+// e-mail's or the client address's failures are at their limit; a refusal counts a failure
+// against both, a success forgets the e-mail's failures.
+core::Result<Attempt> attempt_log_in(storage::Database& database, const Scope& scope,
+                                     std::string_view email, std::string_view password,
+                                     std::string_view client_address);
+
+// What a password change came to.
+struct PasswordChange {
+  enum class Outcome : std::uint8_t { changed, wrong_password, throttled };
+  Outcome outcome = Outcome::changed;
+  std::int64_t retry_after = 0;     // throttled: seconds to wait
+  std::int64_t sessions_ended = 0;  // changed: the user's other sessions, now ended
+};
+
+// Blocking. Checks `current` against the signed-in user's password (a wrong one counts as a
+// failed sign-in, and while throttled nothing is checked), then sets `replacement` and ends
+// every other session of the user (the current one stays).
+core::Result<PasswordChange> change_password(storage::Database& database, const SignedIn& who,
+                                             std::string_view current, std::string_view replacement,
+                                             std::string_view client_address);
+
+// The client address the throttle counts: the TCP peer's IP address.
+std::string client_address(const http::RequestContext& context);
+
+// "Try again in 12 minutes (after 10:42 UTC)." for a wait of `seconds`.
+std::string try_again_text(std::int64_t seconds);
+
+// The password rule of every console form that sets one: an empty text when `password` is
+// acceptable, otherwise what is wrong with it.
+std::string password_problem(std::string_view password);
+inline constexpr std::size_t kMinPasswordLength = 10;
 
 // Blocking. Ends the session of `cookie_value` (nothing when there is none).
 core::Result<void> log_out(storage::Database& database, std::string_view cookie_value);

@@ -40,12 +40,49 @@ psql_su() {  # psql_su DBNAME ARGS...: psql as the superuser, quiet, unaligned, 
 }
 
 cleanup() {
+  stop_dnsmasq
   for name in "${created_databases[@]}"; do
     psql_su postgres -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1
   done
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# A real DNS server for `orion domain verify`: dnsmasq on 127.0.0.1:$dns_port answering only the
+# TXT records given (start_dnsmasq '--txt-record=NAME,VALUE'...), NXDOMAIN for anything else.
+# It reads its records at start, so new records mean a restart on the same port.
+dns_pid=
+dns_port=
+stop_dnsmasq() {
+  if [[ -n $dns_pid ]]; then
+    kill "$dns_pid" 2>/dev/null
+    wait "$dns_pid" 2>/dev/null
+    dns_pid=
+  fi
+}
+start_dnsmasq() {
+  stop_dnsmasq
+  local dnsmasq attempt
+  dnsmasq=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+  [[ -x $dnsmasq ]] || { echo "storage_cli_test.sh: dnsmasq is missing (make deps)" >&2; exit 1; }
+  for attempt in {1..20}; do
+    [[ -n $dns_port ]] || dns_port=$((20000 + RANDOM % 30000))
+    : >"$work/dnsmasq.log"
+    "$dnsmasq" --no-daemon --conf-file=/dev/null --no-resolv --no-hosts --no-poll --local=/#/ \
+      --port="$dns_port" --listen-address=127.0.0.1 --bind-interfaces --cache-size=0 \
+      --pid-file= "$@" >>"$work/dnsmasq.log" 2>&1 &
+    dns_pid=$!
+    for _ in {1..50}; do
+      grep -q 'started, version' "$work/dnsmasq.log" && return 0
+      kill -0 "$dns_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    stop_dnsmasq
+    dns_port=  # taken (or dnsmasq failed): another port
+  done
+  echo "storage_cli_test.sh: dnsmasq would not start: $(tail -1 "$work/dnsmasq.log")" >&2
+  exit 1
+}
 
 # new_database NAME: an empty database. Sets owner_url (who migrates) and app_url (what the
 # commands use); they are the same file on SQLite.
@@ -210,7 +247,7 @@ documents "store activate" code --db ORION_DB
 documents domain add list verify
 documents "domain add" --store --domain --platform-domain --db ORION_DB
 documents "domain list" --store --db ORION_DB
-documents "domain verify" --force --db ORION_DB
+documents "domain verify" --force --dns-server ORION_DNS_SERVER --dns-timeout-ms --db ORION_DB
 documents token create
 documents "token create" --admin --store --db ORION_DB
 documents user create
@@ -343,6 +380,27 @@ expect domain.verified_in_database \
   "shop.example.com"
 ok domain.verify_force_again 'shop\.example\.com is verified' \
   "$orion" domain verify --force SHOP.Example.com. --db "$db"
+
+# Without --force: the real DNS check, against dnsmasq on loopback.
+ok domain.add_for_dns 'added dns\.example\.com' \
+  "$orion" domain add --store alpha --domain dns.example.com --db "$db"
+dns_token=$(sql "$main_owner" "SELECT verification_token FROM store_domains WHERE domain = 'dns.example.com'")
+start_dnsmasq
+refused domain.verify_absent_record 'No TXT record _orion-verify\.dns\.example\.com was found' \
+  "$orion" domain verify dns.example.com --dns-server "127.0.0.1:$dns_port" --db "$db"
+start_dnsmasq '--txt-record=_orion-verify.dns.example.com,orion-verify=not-the-token'
+refused domain.verify_wrong_value 'holds "orion-verify=not-the-token", not the expected' \
+  "$orion" domain verify dns.example.com --dns-server "127.0.0.1:$dns_port" --db "$db"
+start_dnsmasq "--txt-record=_orion-verify.dns.example.com,orion-verify=$dns_token"
+ok domain.verify_dns 'dns\.example\.com is verified and routes to its store \(TXT record' \
+  env ORION_DNS_SERVER="127.0.0.1:$dns_port" "$orion" domain verify dns.example.com --db "$db"
+ok domain.list_dns_verified '^dns\.example\.com +alpha +verified' "$orion" domain list --db "$db"
+stop_dnsmasq
+refused domain.verify_unreachable_resolver 'Could not look up the TXT record' \
+  "$orion" domain verify www.alpha-example.org --dns-server "127.0.0.1:$dns_port" \
+  --dns-timeout-ms 500 --db "$db"
+refused domain.verify_bad_dns_server 'dns-server' \
+  "$orion" domain verify www.alpha-example.org --dns-server resolver.example --db "$db"
 
 # --- token create --------------------------------------------------------------------------------
 

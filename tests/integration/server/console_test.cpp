@@ -137,7 +137,7 @@ TEST_P(ConsoleTest, AnonymousNonPageRequestsGet401) {
   auto post = server_->post_form(kHost, "/store/alpha/products", "name=x");
   EXPECT_EQ(post.result_int(), 401);
   EXPECT_NE(post.body().find("\"code\":\"unauthorized\""), std::string::npos) << post.body();
-  auto admin = server_->json(beast_http::verb::delete_, kHost, "/admin/stores/alpha", "");
+  auto admin = server_->json(beast_http::verb::post, kHost, "/admin/stores/alpha/deactivate", "");
   EXPECT_EQ(admin.result_int(), 401);
 }
 

@@ -957,12 +957,18 @@ TEST_P(RepositoryTest, OrdersSetStatus) {
   }
   {
     auto tx = tenant(a);
-    for (const char* status : {"paid", "shipped", "delivered", "refunded", "cancelled"}) {
+    // Along the lifecycle (orders::allowed_transitions): each step is allowed from the last.
+    for (const char* status : {"paid", "shipped", "delivered"}) {
       const OrderRecord changed = must(orders::set_status(tx, order.id, status));
       EXPECT_EQ(changed.status, status);
       EXPECT_EQ(changed.items.size(), 1U);
     }
-    must(orders::set_status(tx, order.id, "paid"));
+    // A step the lifecycle does not allow is a conflict and changes nothing.
+    EXPECT_EQ(error_of(orders::set_status(tx, order.id, "paid")), Errc::conflict);
+    EXPECT_EQ(error_of(orders::set_status(tx, order.id, "cancelled")), Errc::conflict);
+    EXPECT_EQ(must(orders::get(tx, order.id))->status, "delivered");
+    must(orders::set_status(tx, order.id, "refunded"));
+    EXPECT_EQ(error_of(orders::set_status(tx, order.id, "paid")), Errc::conflict);  // final
     EXPECT_EQ(error_of(orders::set_status(tx, order.id, "lost")), Errc::invalid_input);
     EXPECT_EQ(error_of(orders::set_status(tx, order.id, "PAID")), Errc::invalid_input);
     EXPECT_EQ(error_of(orders::set_status(tx, order.id + 1000, "paid")), Errc::not_found);
@@ -975,7 +981,7 @@ TEST_P(RepositoryTest, OrdersSetStatus) {
     must(tx.commit());
   }
   auto tx = tenant(a);
-  EXPECT_EQ(must(orders::get(tx, order.id))->status, "paid");
+  EXPECT_EQ(must(orders::get(tx, order.id))->status, "refunded");
 }
 
 // ---- users and members --------------------------------------------------------------------
