@@ -52,7 +52,7 @@ int ResolveCommand::run() {
   // on it (fail-closed on a store host) are visible too.
   core::StorePtr assumed;
   if (lookup.by == core::Lookup::By::code) {
-    assumed = std::make_shared<const core::Store>(core::Store{0, lookup.key, lookup.key, true});
+    assumed = std::make_shared<const core::Store>(core::Store{0, lookup.key, lookup.key, true, {}});
   }
   const std::string host = c->host.name;
   const auto role = c->role;

@@ -1,9 +1,12 @@
 #include "core/flat_directory.hpp"
 
-#include "core/text.hpp"
+#include <sys/mman.h>
 
+#include <new>
 #include <stdexcept>
 #include <utility>
+
+#include "core/text.hpp"
 
 namespace orion::core {
 namespace {
@@ -59,23 +62,93 @@ std::uint8_t fingerprint_of(std::uint64_t hash) noexcept {
   return top == 0 ? 1 : top;
 }
 
-// Starts fetching the cache lines of [p, p + size) without waiting for them.
-void prefetch(const void* p, std::size_t size) noexcept {
-  const char* first = static_cast<const char*>(p);
+// Starts fetching every cache line of a slot without waiting for them: the lines travel
+// together, so a hit waits for one round trip to memory whichever of them it reads.
+template <class Slot>
+void prefetch_slot(const Slot* slot) noexcept {
+  const char* first = reinterpret_cast<const char*>(slot);
   __builtin_prefetch(first);
-  __builtin_prefetch(first + size - 1);
+  const std::size_t into_line = reinterpret_cast<std::uintptr_t>(first) % 64;
+  for (std::size_t offset = 64 - into_line; offset < sizeof(Slot); offset += 64) {
+    __builtin_prefetch(first + offset);
+  }
 }
 
-// At least twice as many slots as keys (a power of two), so that a probe sequence stays short.
+// The slot a key's probe sequence starts at, from the hash's low 32 bits (the fingerprint comes
+// from its top byte): a multiply and a shift map them onto any table size, not only a power of
+// two, so a table can be sized to its keys.
+std::size_t home_of(std::uint64_t hash, std::size_t slots) noexcept {
+  return static_cast<std::size_t>(((hash & 0xFFFF'FFFF) * slots) >> 32);
+}
+
+std::size_t next_slot(std::size_t i, std::size_t slots) noexcept {
+  return i + 1 == slots ? 0 : i + 1;
+}
+
+// Three slots per two keys (and always a free one, which ends every probe sequence): linear
+// probing then finds most keys in their home slot, which the hint fetched, while a table holds
+// a third less memory than at half full.
 std::size_t slot_count_for(std::size_t keys) {
-  std::size_t slots = 16;
-  while (slots < 2 * keys) {
-    slots *= 2;
+  const std::size_t slots = keys + keys / 2 + 1;
+  if (slots > (std::size_t{1} << 32)) {
+    throw std::length_error("FlatStoreDirectory: more than 2^32 slots");
   }
-  return slots;
+  return slots < 16 ? 16 : slots;
+}
+
+// The hint's second half: a key that is not in its home slot (a third of them, at two thirds
+// full) is found in the fingerprints, a byte array small enough to be in cache, so that its slot
+// is on its way too when the lookup comes. A few slots only: the lookup itself walks the rest.
+template <class Slot>
+void prefetch_displaced(const std::uint8_t* fingerprints, const Slot* slots, std::size_t count,
+                        std::size_t home, std::uint8_t fingerprint) noexcept {
+  std::size_t i = home;
+  for (int step = 0; step < 4; ++step) {
+    const std::uint8_t seen = fingerprints[i];
+    if (seen == 0 || seen == fingerprint) {
+      if (i != home && seen != 0) {
+        prefetch_slot(&slots[i]);
+      }
+      return;
+    }
+    i = next_slot(i, count);
+  }
+}
+
+// A transparent huge page on x86-64 and on AArch64 with 4 KiB base pages.
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+
+std::size_t huge_page_bytes(std::size_t size) noexcept {
+  return (size + kHugePage - 1) / kHugePage * kHugePage;
 }
 
 }  // namespace
+
+// An array of at least a huge page starts on a huge-page boundary and fills whole huge pages, and
+// is advised before it is first touched, so that the kernel backs it with 2 MiB pages from the
+// first write where transparent huge pages are enabled ("always" or "madvise" in
+// /sys/kernel/mm/transparent_hugepage/enabled). Where they are not, madvise fails or does nothing
+// and the array simply stays in 4 KiB pages: lookups are the same, only slower.
+void* FlatStoreDirectory::allocate_bytes(std::size_t count, std::size_t size,
+                                         std::size_t alignment) {
+  if (count > static_cast<std::size_t>(-1) / size) {
+    throw std::bad_array_new_length();
+  }
+  const std::size_t bytes = count * size;
+  if (bytes < kHugePage) {
+    return ::operator new (bytes, std::align_val_t{alignment});
+  }
+  void* p = ::operator new (huge_page_bytes(bytes), std::align_val_t{kHugePage});
+#ifdef MADV_HUGEPAGE
+  static_cast<void>(::madvise(p, huge_page_bytes(bytes), MADV_HUGEPAGE));
+#endif
+  return p;
+}
+
+void FlatStoreDirectory::deallocate_bytes(void* p, std::size_t size,
+                                          std::size_t alignment) noexcept {
+  ::operator delete (p, std::align_val_t{size < kHugePage ? alignment : kHugePage});
+}
 
 void FlatStoreDirectory::Builder::reserve(std::size_t stores, std::size_t domains) {
   stores_.reserve(stores);
@@ -84,7 +157,7 @@ void FlatStoreDirectory::Builder::reserve(std::size_t stores, std::size_t domain
 
 void FlatStoreDirectory::Builder::add_store(std::int64_t id, std::string code, std::string name,
                                             bool is_active) {
-  stores_.push_back(Store{id, std::move(code), std::move(name), is_active});
+  stores_.push_back(Store{id, std::move(code), std::move(name), is_active, {}});
 }
 
 void FlatStoreDirectory::Builder::add_store(Store store) { stores_.push_back(std::move(store)); }
@@ -107,14 +180,14 @@ FlatStoreDirectory FlatStoreDirectory::Builder::build() {
   // Codes: each store moves into its slot; a later store with the same code replaces it there.
   tables->code_fingerprints.assign(slot_count_for(stores.size()), 0);
   tables->codes.resize(tables->code_fingerprints.size());
-  out.code_mask_ = tables->codes.size() - 1;
+  out.code_slots_ = tables->codes.size();
   for (Store& store : stores) {
     if (store.code.empty()) {
       continue;
     }
     const std::uint64_t hash = hash_key(store.code);
     const Fingerprint fingerprint = fingerprint_of(hash);
-    for (std::size_t i = hash & out.code_mask_;; i = (i + 1) & out.code_mask_) {
+    for (std::size_t i = home_of(hash, out.code_slots_);; i = next_slot(i, out.code_slots_)) {
       if (tables->code_fingerprints[i] == 0) {
         tables->code_fingerprints[i] = fingerprint;
         ++out.store_count_;
@@ -133,7 +206,7 @@ FlatStoreDirectory FlatStoreDirectory::Builder::build() {
   // that cannot route (unverified, or naming no active store) keeps its slot, not routing.
   tables->domain_fingerprints.assign(slot_count_for(domains.size()), 0);
   tables->domains.resize(tables->domain_fingerprints.size());
-  out.domain_mask_ = tables->domains.size() - 1;
+  out.domain_slots_ = tables->domains.size();
   for (const PendingDomain& domain : domains) {
     if (domain.domain.size() > 0xFFFF) {
       throw std::length_error("FlatStoreDirectory: a domain longer than 65535 bytes");
@@ -141,7 +214,7 @@ FlatStoreDirectory FlatStoreDirectory::Builder::build() {
     const Store* store = domain.is_verified ? out.find_code(domain.code) : nullptr;
     const std::uint64_t hash = hash_key(domain.domain);
     const Fingerprint fingerprint = fingerprint_of(hash);
-    for (std::size_t i = hash & out.domain_mask_;; i = (i + 1) & out.domain_mask_) {
+    for (std::size_t i = home_of(hash, out.domain_slots_);; i = next_slot(i, out.domain_slots_)) {
       DomainSlot& slot = tables->domains[i];
       if (tables->domain_fingerprints[i] == 0) {
         tables->domain_fingerprints[i] = fingerprint;
@@ -189,9 +262,9 @@ bool FlatStoreDirectory::same_domain(const DomainSlot& slot, std::string_view do
 const Store* FlatStoreDirectory::find_code(std::string_view code) const noexcept {
   const std::uint64_t hash = hash_key(code);
   const Fingerprint fingerprint = fingerprint_of(hash);
-  std::size_t i = hash & code_mask_;
-  prefetch(&codes_[i], sizeof(Store));
-  for (;; i = (i + 1) & code_mask_) {
+  std::size_t i = home_of(hash, code_slots_);
+  prefetch_slot(&codes_[i]);
+  for (;; i = next_slot(i, code_slots_)) {
     const Fingerprint seen = code_fingerprints_[i];
     if (seen == 0) {
       return nullptr;
@@ -208,9 +281,9 @@ const Store* FlatStoreDirectory::find_code(std::string_view code) const noexcept
 const Store* FlatStoreDirectory::find_domain(std::string_view domain) const noexcept {
   const std::uint64_t hash = hash_key(domain);
   const Fingerprint fingerprint = fingerprint_of(hash);
-  std::size_t i = hash & domain_mask_;
-  prefetch(&domains_[i], sizeof(DomainSlot));
-  for (;; i = (i + 1) & domain_mask_) {
+  std::size_t i = home_of(hash, domain_slots_);
+  prefetch_slot(&domains_[i]);
+  for (;; i = next_slot(i, domain_slots_)) {
     const Fingerprint seen = domain_fingerprints_[i];
     if (seen == 0) {
       return nullptr;
@@ -223,16 +296,21 @@ const Store* FlatStoreDirectory::find_domain(std::string_view domain) const noex
     }
   }
 }
+
 void FlatStoreDirectory::prefetch_by_domain(std::string_view domain) const noexcept {
-  const std::size_t i = hash_key(domain) & domain_mask_;
+  const std::uint64_t hash = hash_key(domain);
+  const std::size_t i = home_of(hash, domain_slots_);
   __builtin_prefetch(&domain_fingerprints_[i]);
-  prefetch(&domains_[i], sizeof(DomainSlot));
+  prefetch_slot(&domains_[i]);
+  prefetch_displaced(domain_fingerprints_, domains_, domain_slots_, i, fingerprint_of(hash));
 }
 
 void FlatStoreDirectory::prefetch_by_code(std::string_view code) const noexcept {
-  const std::size_t i = hash_key(code) & code_mask_;
+  const std::uint64_t hash = hash_key(code);
+  const std::size_t i = home_of(hash, code_slots_);
   __builtin_prefetch(&code_fingerprints_[i]);
-  prefetch(&codes_[i], sizeof(Store));
+  prefetch_slot(&codes_[i]);
+  prefetch_displaced(code_fingerprints_, codes_, code_slots_, i, fingerprint_of(hash));
 }
 
 StorePtr FlatStoreDirectory::share(const Store* store) const noexcept {

@@ -15,6 +15,9 @@ struct Store {
   std::string code;  // normalised store code
   std::string name;
   bool is_active = true;
+  // The verified domain the owner marked primary ("" when none): the storefront's canonical
+  // host, to which its subdomain, other domains and path URLs redirect.
+  std::string primary_domain;
 };
 
 using StorePtr = std::shared_ptr<const Store>;

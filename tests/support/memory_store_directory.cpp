@@ -7,7 +7,7 @@ namespace orion::testing {
 core::StorePtr MemoryStoreDirectory::add_store(std::int64_t id, std::string code, std::string name,
                                                bool is_active) {
   auto store =
-      std::make_shared<const core::Store>(core::Store{id, code, std::move(name), is_active});
+      std::make_shared<const core::Store>(core::Store{id, code, std::move(name), is_active, {}});
   by_code_.insert_or_assign(std::move(code), store);
   return store;
 }

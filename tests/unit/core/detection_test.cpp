@@ -56,7 +56,7 @@ class LyingDirectory final : public StoreDirectory {
 };
 
 StorePtr make_store(std::int64_t id, std::string code, bool is_active = true) {
-  return std::make_shared<const Store>(Store{id, std::move(code), "A store", is_active});
+  return std::make_shared<const Store>(Store{id, std::move(code), "A store", is_active, {}});
 }
 
 Platform platform_of(std::string_view domain) {

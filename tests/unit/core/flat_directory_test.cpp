@@ -184,6 +184,119 @@ TEST(FlatStoreDirectory, AgreesWithTheMapDirectoryOnManyEntries) {
   }
 }
 
+// Tables are sized to their keys (three slots per two keys), not to a power of two, and a probe
+// sequence wraps from the last slot to the first. Every size from empty to a few hundred keys
+// gives tables of a different length; in each, every key is found, with the hint given first or
+// not, and keys that are not there (the next ones in the sequence) are missed.
+TEST(FlatStoreDirectory, FindsEveryKeyInTablesOfEverySize) {
+  for (int count = 0; count <= 300; ++count) {
+    FlatStoreDirectory::Builder builder;
+    for (int i = 1; i <= count; ++i) {
+      builder.add_store(i, "s" + std::to_string(i), "Store");
+      builder.add_domain("d" + std::to_string(i) + ".example.com", "s" + std::to_string(i));
+    }
+    const FlatStoreDirectory directory = builder.build();
+    ASSERT_EQ(directory.store_count(), static_cast<std::size_t>(count));
+    ASSERT_EQ(directory.domain_count(), static_cast<std::size_t>(count));
+    for (int i = 1; i <= count + 20; ++i) {
+      const std::string code = "s" + std::to_string(i);
+      const std::string domain = "d" + std::to_string(i) + ".example.com";
+      const std::int64_t expected = i <= count ? i : 0;
+      if (i % 2 == 0) {
+        directory.prefetch_by_code(code);
+        directory.prefetch_by_domain(domain);
+      }
+      ASSERT_EQ(id_of(directory.find_active_by_code(code)), expected) << count << " " << code;
+      ASSERT_EQ(id_of(directory.find_active_by_domain(domain)), expected) << count << " " << domain;
+    }
+  }
+}
+
+// Domain names longer than the slot's inline part keep the rest out of line: names that share
+// the inline part and differ only past it (or only in length) are told apart, and so are names
+// of every length up to the 253 bytes a host name can have.
+TEST(FlatStoreDirectory, TellsApartLongDomainsThatShareTheirStart) {
+  FlatStoreDirectory::Builder builder;
+  builder.add_store(1, "one", "One");
+  builder.add_store(2, "two", "Two");
+  const std::string start = std::string(60, 'a') + ".example.com";  // past the inline part
+  std::vector<std::string> names;
+  for (std::size_t size = 1; size <= 253; ++size) {
+    std::string name = std::string(size, 'x');
+    name.back() = 'z';
+    names.push_back(name);
+  }
+  names.push_back(start);
+  names.push_back(start + ".shop");
+  names.push_back("b" + start.substr(1));
+  names.push_back(start.substr(0, start.size() - 1) + "n");
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    builder.add_domain(names[i], i % 2 == 0 ? "one" : "two");
+  }
+  const FlatStoreDirectory directory = builder.build();
+  EXPECT_EQ(directory.domain_count(), names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    directory.prefetch_by_domain(names[i]);
+    EXPECT_EQ(id_of(directory.find_active_by_domain(names[i])), i % 2 == 0 ? 1 : 2) << names[i];
+    // "x...xzz" and the like: one byte longer than a name, and none of the names.
+    EXPECT_FALSE(directory.find_active_by_domain(names[i] + "z")) << names[i];
+  }
+  EXPECT_FALSE(directory.find_active_by_domain(start + ".sho"));
+  EXPECT_FALSE(directory.find_active_by_domain(start.substr(0, start.size() - 1) + "x"));
+  EXPECT_FALSE(directory.find_active_by_domain(std::string(60, 'a')));
+  std::string upper = start;
+  upper.back() = 'M';  // "...example.coM": only the exact bytes match
+  EXPECT_FALSE(directory.find_active_by_domain(upper));
+  std::string upper_rest = start + ".shop";
+  upper_rest[upper_rest.size() - 2] = 'O';
+  EXPECT_FALSE(directory.find_active_by_domain(upper_rest));
+}
+
+// A directory whose arrays pass 2 MiB takes its memory from the huge-page path (aligned, advised,
+// freed with the same alignment): answers are the same, and stores handed out outlive it.
+TEST(FlatStoreDirectory, LargeTablesAnswerAndOutliveTheDirectory) {
+  constexpr int kStores = 40'000;  // 60,000 slots of a Store: well past 2 MiB
+  StorePtr kept_by_code;
+  StorePtr kept_by_domain;
+  {
+    FlatStoreDirectory::Builder builder;
+    builder.reserve(kStores, kStores);
+    for (int i = 1; i <= kStores; ++i) {
+      builder.add_store(i, "store-" + std::to_string(i), "Store " + std::to_string(i));
+      builder.add_domain("shop" + std::to_string(i) + ".example.com", "store-" + std::to_string(i));
+    }
+    const FlatStoreDirectory directory = builder.build();
+    for (int i = 1; i <= kStores; i += 97) {
+      ASSERT_EQ(id_of(directory.find_active_by_code("store-" + std::to_string(i))), i);
+      ASSERT_EQ(id_of(directory.find_active_by_domain("shop" + std::to_string(i) + ".example.com")),
+                i);
+    }
+    EXPECT_FALSE(directory.find_active_by_code("store-0"));
+    EXPECT_FALSE(directory.find_active_by_domain("shop0.example.com"));
+    kept_by_code = directory.find_active_by_code("store-12345");
+    kept_by_domain = directory.find_active_by_domain("shop54321.example.com");
+  }
+  ASSERT_TRUE(kept_by_code);
+  EXPECT_EQ(kept_by_code->name, "Store 12345");
+  EXPECT_FALSE(kept_by_domain);  // no store 54321
+}
+
+// The hint only starts fetching memory: asking for keys absent, present, empty or of any length
+// in any order changes no answer, even in the smallest table (where every probe wraps).
+TEST(FlatStoreDirectory, HintsChangeNoAnswer) {
+  const FlatStoreDirectory directory = seed_directory();
+  for (const std::string_view key :
+       {"", "techstore", "nosuchstore", "shop.techstore.com", "closed.example.com",
+        "a-very-long-name-that-is-in-no-table-at-all-and-longer-than-any-slot.example.com"}) {
+    directory.prefetch_by_code(key);
+    directory.prefetch_by_domain(key);
+  }
+  EXPECT_EQ(id_of(directory.find_active_by_code("techstore")), 1);
+  EXPECT_EQ(id_of(directory.find_active_by_domain("shop.techstore.com")), 1);
+  EXPECT_FALSE(directory.find_active_by_code("nosuchstore"));
+  EXPECT_FALSE(directory.find_active_by_domain("closed.example.com"));
+}
+
 // What resolve() sees: the same answers as with the map directory, through the interface.
 TEST(FlatStoreDirectory, ResolvesRequestsLikeTheMapDirectory) {
   const FlatStoreDirectory directory = seed_directory();
