@@ -93,17 +93,30 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
       *app->directory_, storage::StoreCache::Options{c.store_cache_ttl, 100'000});
   app->themes_ = std::make_unique<storage::ThemeCache>(*app->database_, c.store_cache_ttl);
   app->templates_ = std::make_unique<web::Templates>();
-  auto verifier = domains::DnsVerifier::make({c.dns_server, c.dns_timeout});
+  domains::DnsOptions dns{c.dns_server, c.dns_timeout, c.platform_domain, {}, c.domain_http_port};
+  if (auto targets = domains::parse_targets(c.domain_targets); targets) {
+    dns.targets = std::move(*targets);
+  } else {
+    return core::make_error(targets.error().code, "domain_targets: " + targets.error().message);
+  }
+  auto verifier = domains::DnsVerifier::make(dns);
   if (!verifier) {
     return core::make_error(verifier.error().code, "dns_server: " + verifier.error().message);
   }
   app->verifier_ = std::move(*verifier);
-  app->services_ = std::make_unique<web::Services>(
-      web::Services{*app->database_, app->blocking_, *app->platform_, *app->stores_, *app->themes_,
-                    app->metrics_, *app->templates_, *app->verifier_, c.files_dir, app->log_});
-  app->services_->upload_limit = c.upload_limit;
+  app->services_ = std::make_unique<web::Services>(web::Services{
+      *app->database_, app->blocking_, *app->platform_, *app->stores_, *app->themes_, app->metrics_,
+      *app->templates_, *app->verifier_, c.files_dir, app->log_, c.upload_limit,
+      domains::Policy{c.domain_recheck_interval, 0.1, c.domain_grace, c.domain_quarantine,
+                      c.domain_remove_detached, c.domain_limit},
+      c.canonical_scheme});
 
+  app->scheduler_ = std::make_unique<DomainScheduler>(
+      app->io_,
+      DomainScheduler::Parts{*app->database_, *app->verifier_, app->services_->domain_policy,
+                             *app->stores_, app->blocking_, app->log_, c.domain_check_poll});
   App* raw = app.get();
+  app->metrics_.add_source([raw] { return raw->scheduler_->metrics(); });
   app->metrics_.add_source([raw] {
     const auto cache = raw->stores_->stats();
     const auto pool = raw->database_->pool_state();
@@ -129,9 +142,16 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   web::add_routes(*router, *app->services_);
   app->router_ = router.get();
   app->lookup_ = std::make_unique<http::StoreLookup>(*app->stores_, app->blocking_);
-  app->chain_ = http::make_chain(http::ChainParts{app->log_, *app->platform_, *app->lookup_,
-                                                  std::move(router), app->themes_.get(),
-                                                  &app->blocking_, &app->metrics_});
+  auto proxies = parse_trusted_proxies(c.trusted_proxies);
+  if (!proxies) {
+    return core::make_error(proxies.error().code, "trusted_proxies: " + proxies.error().message);
+  }
+  http::ChainParts parts{app->log_,          *app->platform_, *app->lookup_, std::move(router),
+                         app->themes_.get(), &app->blocking_, &app->metrics_};
+  parts.database = app->database_.get();
+  parts.trusted_proxies = std::move(*proxies);
+  parts.canonical_scheme = c.canonical_scheme;
+  app->chain_ = http::make_chain(std::move(parts));
   http::ServerOptions options;
   options.header_limit = c.header_limit;
   options.body_limit = c.body_limit;
@@ -168,6 +188,7 @@ void App::shutdown() {
   if (shutting_down_.exchange(true)) {
     return;
   }
+  scheduler_->stop();
   boost::asio::co_spawn(
       io_,
       [this]() -> boost::asio::awaitable<void> {
@@ -190,6 +211,7 @@ int App::run() {
       shutdown();
     }
   });
+  scheduler_->start();
   const unsigned threads = io_threads_of(config_);
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);

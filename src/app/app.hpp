@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "app/config.hpp"
+#include "app/domain_scheduler.hpp"
 #include "core/detection.hpp"
 #include "domains/verifier.hpp"
 #include "http/metrics.hpp"
@@ -55,6 +56,7 @@ class App {
 
   [[nodiscard]] const http::Router& router() const noexcept { return *router_; }
   [[nodiscard]] storage::Database& database() noexcept { return *database_; }
+  [[nodiscard]] DomainScheduler& domain_scheduler() noexcept { return *scheduler_; }
 
  private:
   App(Config config, std::shared_ptr<spdlog::logger> log);
@@ -77,6 +79,7 @@ class App {
   std::unique_ptr<http::Chain> chain_;
   boost::asio::io_context io_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<DomainScheduler> scheduler_;
   std::optional<boost::asio::signal_set> signals_;
   std::atomic<bool> shutting_down_{false};
 };

@@ -12,6 +12,8 @@
 #include <optional>
 
 #include "app/app.hpp"
+#include "core/text.hpp"
+#include "domains/verifier.hpp"
 
 namespace orion::app {
 namespace {
@@ -53,6 +55,15 @@ core::Result<Int> parse_int(std::string_view text) {
     c.field = std::chrono::milliseconds(*n);                \
     return {};                                              \
   }
+#define ORION_SECONDS(field)                                \
+  [](Config& c, std::string_view v) -> core::Result<void> { \
+    auto n = parse_int<std::int64_t>(v);                    \
+    if (!n) {                                               \
+      return n.error();                                     \
+    }                                                       \
+    c.field = std::chrono::seconds(*n);                     \
+    return {};                                              \
+  }
 
 constexpr Setting kSettings[] = {
     {"db", "database URL: sqlite:PATH or postgresql://...", ORION_TEXT(db)},
@@ -81,12 +92,36 @@ constexpr Setting kSettings[] = {
     {"dns_server", "DNS resolver for domain checks, HOST:PORT (default: the system's)",
      ORION_TEXT(dns_server)},
     {"dns_timeout_ms", "a domain's DNS check gives up after this", ORION_MILLIS(dns_timeout)},
+    {"domain_recheck_interval_s", "re-check a verified custom domain this often (seconds)",
+     ORION_SECONDS(domain_recheck_interval)},
+    {"domain_grace_s", "a custom domain whose re-check fails still routes this long (seconds)",
+     ORION_SECONDS(domain_grace)},
+    {"domain_quarantine_s", "a removed domain is held back from other stores this long (seconds)",
+     ORION_SECONDS(domain_quarantine)},
+    {"domain_remove_detached_s", "a detached domain is removed after this long (seconds)",
+     ORION_SECONDS(domain_remove_detached)},
+    {"domain_limit", "custom domains per store at most (1..1000)",
+     ORION_NUMBER(domain_limit, std::size_t)},
+    {"domain_targets",
+     "where custom domains must point: IPs and/or one CNAME host, comma-separated "
+     "(default: the platform domain)",
+     ORION_TEXT(domain_targets)},
+    {"domain_http_port", "port the HTTP token check connects to on a domain (1..65535)",
+     ORION_NUMBER(domain_http_port, std::uint16_t)},
+    {"domain_check_poll_ms", "how often the re-check scheduler looks for due domains",
+     ORION_MILLIS(domain_check_poll)},
+    {"trusted_proxies",
+     "proxy IPs, comma-separated, whose X-Forwarded-Proto and X-Forwarded-For are believed",
+     ORION_TEXT(trusted_proxies)},
+    {"canonical_scheme", "scheme of URLs on a store's primary domain: https or http",
+     ORION_TEXT(canonical_scheme)},
 };
 constexpr std::size_t kSettingCount = std::size(kSettings);
 
 #undef ORION_TEXT
 #undef ORION_NUMBER
 #undef ORION_MILLIS
+#undef ORION_SECONDS
 
 std::optional<std::size_t> find_setting(std::string_view name) {
   for (std::size_t i = 0; i < kSettingCount; ++i) {
@@ -102,6 +137,41 @@ struct Problem {
   std::string_view setting;
   std::string what;
 };
+
+// The custom-domain settings (docs/DOMAINS.md).
+std::optional<Problem> check_domains(const Config& config) {
+  for (const auto& [name, value] :
+       {std::pair{"domain_recheck_interval_s", config.domain_recheck_interval.count()},
+        std::pair{"domain_check_poll_ms", config.domain_check_poll.count()}}) {
+    if (value <= 0) {
+      return Problem{name, "must be positive"};
+    }
+  }
+  for (const auto& [name, value] :
+       {std::pair{"domain_grace_s", config.domain_grace.count()},
+        std::pair{"domain_quarantine_s", config.domain_quarantine.count()},
+        std::pair{"domain_remove_detached_s", config.domain_remove_detached.count()}}) {
+    if (value < 0) {
+      return Problem{name, "must not be negative"};
+    }
+  }
+  if (config.domain_limit == 0 || config.domain_limit > 1000) {
+    return Problem{"domain_limit", "must be 1..1000"};
+  }
+  if (auto targets = domains::parse_targets(config.domain_targets); !targets) {
+    return Problem{"domain_targets", targets.error().message};
+  }
+  if (config.domain_http_port == 0) {
+    return Problem{"domain_http_port", "must be 1..65535"};
+  }
+  if (auto proxies = parse_trusted_proxies(config.trusted_proxies); !proxies) {
+    return Problem{"trusted_proxies", proxies.error().message};
+  }
+  if (config.canonical_scheme != "https" && config.canonical_scheme != "http") {
+    return Problem{"canonical_scheme", "'" + config.canonical_scheme + "' is not https|http"};
+  }
+  return std::nullopt;
+}
 
 std::optional<Problem> check(const Config& config) {
   if (config.db.empty()) {
@@ -175,7 +245,7 @@ std::optional<Problem> check(const Config& config) {
   if (config.dns_timeout.count() <= 0 || config.dns_timeout.count() > 60'000) {
     return Problem{"dns_timeout_ms", "must be 1..60000"};
   }
-  return std::nullopt;
+  return check_domains(config);
 }
 
 // Where each setting's value came from, for the error message.
@@ -251,6 +321,22 @@ core::Result<void> apply_file(Config& config, const std::string& path, Sources& 
 }  // namespace
 
 std::span<const Setting> settings() noexcept { return kSettings; }
+
+core::Result<std::vector<boost::asio::ip::address>> parse_trusted_proxies(std::string_view text) {
+  std::vector<boost::asio::ip::address> out;
+  while (!core::text::trim(text).empty()) {
+    const auto comma = text.find(',');
+    const std::string_view entry = core::text::trim(text.substr(0, comma));
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(std::string(entry), ec);
+    if (ec) {
+      return invalid("'" + std::string(entry) + "' is not an IP address");
+    }
+    out.push_back(address);
+  }
+  return out;
+}
 
 std::string env_name(std::string_view setting) {
   std::string name = "ORION_";

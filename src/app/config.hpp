@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -39,10 +40,25 @@ struct Config {
   std::string log_level = "info";   // log_level: trace|debug|info|warn|error
   std::string dns_server;           // dns_server: IP[:PORT] for domain checks; "" = the system's
   std::chrono::milliseconds dns_timeout{5'000};  // dns_timeout_ms: one domain check at most
+  // Custom domains (docs/DOMAINS.md).
+  std::chrono::seconds domain_recheck_interval{24 * 3600};  // domain_recheck_interval_s
+  std::chrono::seconds domain_grace{72 * 3600};             // domain_grace_s
+  std::chrono::seconds domain_quarantine{30 * 86400};       // domain_quarantine_s
+  std::chrono::seconds domain_remove_detached{30 * 86400};  // domain_remove_detached_s
+  std::size_t domain_limit = 10;                            // domain_limit: per store
+  std::string domain_targets;  // domain_targets: "IP,IP,cname.host"; "" = the platform domain
+  std::uint16_t domain_http_port = 80;  // domain_http_port: where the HTTP token check connects
+  std::chrono::milliseconds domain_check_poll{60'000};  // domain_check_poll_ms: scheduler tick
+  std::string trusted_proxies;  // trusted_proxies: "IP,IP" whose X-Forwarded-Proto/-For count
+  std::string canonical_scheme = "https";  // canonical_scheme: of primary-domain URLs
 };
 
 // Checks every setting; the first problem as "setting: what is wrong".
 core::Result<void> validate(const Config& config);
+
+// trusted_proxies: "IP, IP, ..." (IPv4 or IPv6 literals; empty: none). Errc::invalid_input
+// naming the entry that is not an IP address.
+core::Result<std::vector<boost::asio::ip::address>> parse_trusted_proxies(std::string_view text);
 
 }  // namespace orion::app
 

@@ -1,12 +1,19 @@
 #include "cli/domain_command.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstdio>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "core/detection.hpp"
 #include "core/domain.hpp"
 #include "core/host.hpp"
 #include "core/text.hpp"
+#include "domains/health.hpp"
+#include "domains/lifecycle.hpp"
 #include "domains/verifier.hpp"
 #include "storage/domains.hpp"
 #include "storage/stores.hpp"
@@ -14,46 +21,153 @@
 namespace orion::cli {
 namespace {
 
-std::string state_of(const storage::DomainRecord& d) {
-  return d.is_verified ? (d.is_primary ? "verified, primary" : "verified") : "pending";
+// The domain as typed ("Shop.Example.com.") in the form it is stored.
+core::Result<std::string> normalised(std::string_view typed) {
+  auto host = core::normalize_host(core::text::trim(typed));
+  if (!host) {
+    return host.error();
+  }
+  return host->name;
+}
+
+std::string not_added(const std::string& name) {
+  return "the domain " + name +
+         " does not exist (add it first: orion domain add --store C --domain " + name + ")";
+}
+
+// Prints rows as columns as wide as their widest cell; the last column is not padded.
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  if (rows.empty()) {
+    return;
+  }
+  std::vector<std::size_t> widths(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i + 1 < row.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) {
+        line.append(widths[i] - row[i].size() + 2, ' ');
+      }
+    }
+    line += '\n';
+    std::fputs(line.c_str(), stdout);
+  }
 }
 
 }  // namespace
 
+void DomainCommand::attach_dns(CLI::App& command, DnsFlags& flags, bool targets) {
+  command
+      .add_option("--dns-server", flags.server,
+                  "DNS resolver to ask, IP[:PORT] (default: the system's resolver)")
+      ->envname("ORION_DNS_SERVER");
+  command
+      .add_option("--dns-timeout-ms", flags.timeout_ms,
+                  "Give up on each DNS lookup or HTTP check after this many milliseconds")
+      ->envname("ORION_DNS_TIMEOUT_MS")
+      ->check(CLI::Range(1, 60'000))
+      ->default_val(5'000);
+  command
+      .add_option("--http-port", flags.http_port,
+                  "Port the HTTP token check connects to on the domain's address")
+      ->envname("ORION_DOMAIN_HTTP_PORT")
+      ->check(CLI::Range(1, 65'535))
+      ->default_val(80);
+  if (!targets) {
+    return;
+  }
+  command
+      .add_option("--targets", flags.targets,
+                  "Where custom domains must point: IP addresses and at most one CNAME target, "
+                  "comma-separated (default: the platform domain)")
+      ->envname("ORION_DOMAIN_TARGETS");
+}
+
 CLI::App* DomainCommand::attach(CLI::App& app) {
-  CLI::App* cmd = app.add_subcommand("domain", "Add, list and verify stores' custom domains");
+  CLI::App* cmd = app.add_subcommand(
+      "domain", "Add, list, verify and check stores' custom domains, and mark the primary one");
   cmd->require_subcommand(1);
+
   add_ = cmd->add_subcommand("add",
                              "Add a custom domain to a store and print the DNS record "
                              "that proves ownership");
   add_->add_option("--store", store_, "Store code")->required();
   add_->add_option("--domain", domain_, "The domain, e.g. shop.example.com")->required();
-  add_->add_option("--platform-domain", platform_domain_,
+  add_->add_option("--platform-domain", add_platform_,
                    "The platform domain, refused as a custom domain together with every name "
                    "under it")
       ->envname("ORION_PLATFORM_DOMAIN");
+  add_->add_option("--limit", limit_, "Custom domains a store may have at most")
+      ->envname("ORION_DOMAIN_LIMIT")
+      ->check(CLI::Range(1, 1000))
+      ->default_val(10);
   db_.attach(*add_);
-  list_ = cmd->add_subcommand("list", "List custom domains and their verification state");
+
+  list_ = cmd->add_subcommand(
+      "list",
+      "List custom domains with their state (pending, verified, failing, detached) and "
+      "which one is primary");
   list_->add_option("--store", store_, "Only this store's domains");
   db_.attach(*list_);
+
   verify_ = cmd->add_subcommand(
       "verify",
-      "Check the domain's DNS TXT record _orion-verify.<domain> and, when it holds the "
-      "domain's token, mark the domain verified so that it routes");
+      "Check that the domain proves its owner (DNS TXT _orion-verify.<domain>, or the HTTP "
+      "token) and record the outcome: a passing check makes it route, a failing one starts its "
+      "grace period. Exits 1 when the domain is not verified afterwards");
   verify_->add_option("domain", domain_, "The domain")->required();
   verify_->add_flag("--force", force_,
-                    "Mark it verified without checking DNS (an operator's decision)");
+                    "Mark it verified without a check (an operator's decision; never re-checked "
+                    "on the schedule until an admin asks for a check)");
   verify_
-      ->add_option("--dns-server", dns_server_,
-                   "DNS resolver to ask, IP[:PORT] (default: the system's resolver)")
-      ->envname("ORION_DNS_SERVER");
+      ->add_option("--method", method_,
+                   "dns: the TXT record _orion-verify.<domain>; http: "
+                   "http://<domain>/.well-known/orion-verify/<token>")
+      ->check(CLI::IsMember({"dns", "http"}))
+      ->default_val("dns");
   verify_
-      ->add_option("--dns-timeout-ms", dns_timeout_ms_,
-                   "Give up on the DNS lookup after this many milliseconds")
-      ->envname("ORION_DNS_TIMEOUT_MS")
-      ->check(CLI::Range(1, 60'000))
-      ->default_val(5'000);
+      ->add_option("--recheck-interval-s", recheck_interval_s_,
+                   "After a passing check, re-check the domain this often (seconds)")
+      ->envname("ORION_DOMAIN_RECHECK_INTERVAL_S")
+      ->check(CLI::Range(60LL, 365LL * 86400))
+      ->default_val(24 * 3600);
+  verify_
+      ->add_option("--grace-s", grace_s_,
+                   "A failing domain still routes this long before it is detached (seconds)")
+      ->envname("ORION_DOMAIN_GRACE_S")
+      ->check(CLI::Range(0LL, 365LL * 86400))
+      ->default_val(72 * 3600);
+  attach_dns(*verify_, verify_dns_, false);
   db_.attach(*verify_);
+
+  primary_ = cmd->add_subcommand(
+      "primary",
+      "Mark a verified domain as its store's primary domain: the store's subdomain, other "
+      "domains and path URLs then answer 301 to the same page on it");
+  primary_->add_option("domain", domain_, "The domain")->required();
+  primary_->add_flag("--unset", unset_,
+                     "Un-mark it: the redirects stop (a running server within its store cache "
+                     "TTL)");
+  db_.attach(*primary_);
+
+  check_ = cmd->add_subcommand(
+      "check",
+      "Resolve every active store's subdomain, path URL and custom domains against the "
+      "database, check every domain's DNS, and list what does not lead to the expected store, "
+      "with the fix. Exits 1 when anything is wrong");
+  check_
+      ->add_option("--platform-domain", check_platform_,
+                   "The platform domain the server runs with (default: localhost)")
+      ->envname("ORION_PLATFORM_DOMAIN");
+  check_->add_flag("--no-dns", no_dns_,
+                   "Only resolve addresses; skip the DNS and HTTP checks of custom domains");
+  attach_dns(*check_, check_dns_, true);
+  db_.attach(*check_);
   return cmd;
 }
 
@@ -64,6 +178,12 @@ int DomainCommand::run() {
   if (list_->parsed()) {
     return list();
   }
+  if (primary_->parsed()) {
+    return primary();
+  }
+  if (check_->parsed()) {
+    return check();
+  }
   return verify();
 }
 
@@ -71,8 +191,8 @@ int DomainCommand::add() {
   // Without a platform domain there is nothing under it to refuse; the router never resolves
   // a custom domain under the platform domain anyway.
   std::string platform;
-  if (!platform_domain_.empty()) {
-    auto p = core::Platform::make(platform_domain_);
+  if (!add_platform_.empty()) {
+    auto p = core::Platform::make(add_platform_);
     if (!p) {
       return fail("domain add", p.error());
     }
@@ -103,7 +223,7 @@ int DomainCommand::add() {
   if (!tx) {
     return fail("domain add", tx.error());
   }
-  auto added = storage::domains::add(*tx, *domain);
+  auto added = storage::domains::add(*tx, *domain, storage::domains::AddRules{limit_});
   if (!added) {
     return fail("domain add", added.error());
   }
@@ -136,11 +256,15 @@ int DomainCommand::list() {
         }
         std::string out;
         char line[512];
-        std::snprintf(line, sizeof line, "%-40s %-24s %s\n", "DOMAIN", "STORE", "STATE");
+        std::snprintf(line, sizeof line, "%-40s %-24s %-9s %-8s %s\n", "DOMAIN", "STORE", "STATE",
+                      "PRIMARY", "VERIFIED_BY");
         out += line;
         for (const auto& d : *all) {
-          std::snprintf(line, sizeof line, "%-40s %-24s %s\n", d.record.domain.c_str(),
-                        d.store_code.c_str(), state_of(d.record).c_str());
+          std::snprintf(line, sizeof line, "%-40s %-24s %-9s %-8s %s\n", d.record.domain.c_str(),
+                        d.store_code.c_str(),
+                        std::string(storage::to_string(d.record.state)).c_str(),
+                        d.record.is_primary ? "yes" : "no",
+                        d.record.verified_by.empty() ? "-" : d.record.verified_by.c_str());
           out += line;
         }
         return out;
@@ -148,62 +272,166 @@ int DomainCommand::list() {
 }
 
 int DomainCommand::verify() {
-  auto host = core::normalize_host(core::text::trim(domain_));
-  if (!host) {
-    return fail("domain verify", host.error());
+  constexpr std::string_view kCommand = "domain verify";
+  auto name = normalised(domain_);
+  if (!name) {
+    return fail(kCommand, name.error());
   }
-  const std::string& name = host->name;
+  const auto method = domains::parse_method(method_);
+  if (!method) {
+    return fail(kCommand, "--method must be dns or http");
+  }
   // A bad resolver address is bad input: refuse it before touching the database.
   std::unique_ptr<domains::Verifier> verifier;
   if (!force_) {
-    auto made =
-        domains::DnsVerifier::make({dns_server_, std::chrono::milliseconds(dns_timeout_ms_)});
+    domains::DnsOptions options;
+    options.server = verify_dns_.server;
+    options.timeout = std::chrono::milliseconds(verify_dns_.timeout_ms);
+    options.http_port = static_cast<std::uint16_t>(verify_dns_.http_port);
+    auto made = domains::DnsVerifier::make(options);
     if (!made) {
-      return fail("domain verify", "--dns-server: " + made.error().message);
+      return fail(kCommand, "--dns-server: " + made.error().message);
     }
     verifier = std::move(*made);
   }
   auto database = db_.open();
   if (!database) {
-    return fail("domain verify", database.error());
+    return fail(kCommand, database.error());
   }
-  storage::DomainRecord current;
+  if (force_) {
+    auto forced = domains::force_verify(**database, *name);
+    if (!forced) {
+      return fail(kCommand, forced.error().code == core::Errc::not_found ? not_added(*name)
+                                                                         : forced.error().message);
+    }
+    std::printf(
+        "%s is verified and routes to store %s (forced by an operator: no check, and no "
+        "scheduled re-check until an admin asks for one)\n",
+        forced->record.domain.c_str(), forced->store_code.c_str());
+    return 0;
+  }
+  domains::Policy policy;
+  policy.interval = std::chrono::seconds(recheck_interval_s_);
+  policy.grace = std::chrono::seconds(grace_s_);
+  // The lookup runs outside any transaction; verify() applies its outcome conditionally.
+  auto done =
+      domains::verify(**database, *verifier, policy, *name, *method, domains::Trigger::admin);
+  if (!done) {
+    return fail(kCommand, done.error().code == core::Errc::not_found ? not_added(*name)
+                                                                     : done.error().message);
+  }
+  const storage::DomainRecord& d = done->domain.record;
+  const std::string state(storage::to_string(d.state));
+  if (!done->check.verified()) {
+    // The outcome is recorded (last check, failing since...) but the domain does not pass.
+    return fail(kCommand, d.domain + " is " + state +
+                              (storage::routes(d.state) ? " (still routes during its grace period)"
+                                                        : " (does not route)") +
+                              ": " + done->check.message);
+  }
+  std::printf("%s is %s and routes to store %s (%s check): %s\n", d.domain.c_str(), state.c_str(),
+              done->domain.store_code.c_str(), std::string(domains::to_string(*method)).c_str(),
+              done->check.message.c_str());
+  return 0;
+}
+
+int DomainCommand::primary() {
+  constexpr std::string_view kCommand = "domain primary";
+  auto name = normalised(domain_);
+  if (!name) {
+    return fail(kCommand, name.error());
+  }
+  auto database = db_.open();
+  if (!database) {
+    return fail(kCommand, database.error());
+  }
+  storage::StoreRecord store;
   {
     auto tx = (*database)->begin_platform();
     if (!tx) {
-      return fail("domain verify", tx.error());
+      return fail(kCommand, tx.error());
     }
-    auto found = storage::domains::find_any(*tx, name);
+    auto found = storage::domains::find_any(*tx, *name);
     if (!found) {
-      return fail("domain verify", found.error());
+      return fail(kCommand, found.error());
     }
     if (!*found) {
-      return fail("domain verify",
-                  "the domain " + name +
-                      " does not exist (add it first: orion domain add --store C --domain " + name +
-                      ")");
+      return fail(kCommand, not_added(*name));
     }
-    current = std::move((*found)->record);
+    auto owner = storage::stores::get_by_code(*tx, (*found)->store_code);
+    if (!owner) {
+      return fail(kCommand, owner.error());
+    }
+    store = std::move(*owner);
   }
-  if (current.is_verified) {
-    std::printf("%s is verified (already) and routes to its store\n", name.c_str());
+  auto tx = (*database)->begin(storage::TenantScope::admin(store.snapshot()));
+  if (!tx) {
+    return fail(kCommand, tx.error());
+  }
+  auto marked = storage::domains::set_primary(*tx, *name, !unset_);
+  if (!marked) {
+    return fail(kCommand, marked.error());
+  }
+  if (auto committed = tx->commit(); !committed) {
+    return fail(kCommand, committed.error());
+  }
+  if (unset_) {
+    std::printf("%s is no longer the primary domain of store %s: nothing redirects to it\n",
+                marked->domain.c_str(), store.code.c_str());
+  } else {
+    std::printf(
+        "%s is the primary domain of store %s: its subdomain, other domains and path URLs "
+        "redirect to it\n",
+        marked->domain.c_str(), store.code.c_str());
+  }
+  return 0;
+}
+
+int DomainCommand::check() {
+  constexpr std::string_view kCommand = "domain check";
+  auto platform = core::Platform::make(check_platform_.empty() ? "localhost" : check_platform_);
+  if (!platform) {
+    return fail(kCommand, "--platform-domain: " + platform.error().message);
+  }
+  auto targets = domains::parse_targets(check_dns_.targets);
+  if (!targets) {
+    return fail(kCommand, "--targets: " + targets.error().message);
+  }
+  domains::DnsOptions options;
+  options.server = check_dns_.server;
+  options.timeout = std::chrono::milliseconds(check_dns_.timeout_ms);
+  options.platform_domain = platform->domain();
+  options.targets = std::move(*targets);
+  options.http_port = static_cast<std::uint16_t>(check_dns_.http_port);
+  auto verifier = domains::DnsVerifier::make(options);
+  if (!verifier) {
+    return fail(kCommand, "--dns-server: " + verifier.error().message);
+  }
+  auto database = db_.open();
+  if (!database) {
+    return fail(kCommand, database.error());
+  }
+  domains::HealthOptions health;
+  health.dns = !no_dns_;
+  auto report = domains::check_health(**database, *platform, **verifier, health);
+  if (!report) {
+    return fail(kCommand, report.error());
+  }
+  if (report->ok()) {
+    std::printf("all %zu stores resolve as expected (%zu addresses resolved, %s)\n", report->stores,
+                report->addresses,
+                health.dns ? (std::to_string(report->domains) + " domains' DNS checked").c_str()
+                           : "DNS not checked");
     return 0;
   }
-  std::string how = "marked verified by an operator";
-  if (verifier) {
-    // No transaction stays open during the lookup: it can take the whole timeout.
-    const domains::Check check = verifier->check(name, current.verification_token);
-    if (!check.verified()) {
-      return fail("domain verify", check.message);
-    }
-    how = "TXT record " + domains::record_name(name) + " checked";
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"STORE", "ADDRESS", "KIND", "EXPECTED", "GOT", "FIX"});
+  for (const auto& p : report->problems) {
+    rows.push_back({p.store, p.address, p.kind, p.expected, p.got, p.fix});
   }
-  return in_platform_transaction(db_, "domain verify", [&](storage::PlatformTransaction& tx) {
-    return describe(storage::domains::mark_verified(tx, name),
-                    [&how](const storage::DomainRecord& d) {
-                      return d.domain + " is verified and routes to its store (" + how + ")\n";
-                    });
-  });
+  print_table(rows);
+  std::printf("%zu problems in %zu stores checked\n", report->problems.size(), report->stores);
+  return 1;
 }
 
 }  // namespace orion::cli

@@ -1,11 +1,14 @@
 #include "domains/dns.hpp"
 
 #include <ares.h>
+#include <arpa/inet.h>
+#include <netdb.h>
 #include <poll.h>
 
 #include <algorithm>
 #include <array>
 #include <boost/asio/ip/address.hpp>
+#include <cctype>
 #include <charconv>
 
 namespace orion::domains {
@@ -13,14 +16,26 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// RR types (RFC 1035, RFC 3596).
+constexpr int kTypeA = 1;
+constexpr int kTypeCname = 5;
+constexpr int kTypeTxt = 16;
+constexpr int kTypeAaaa = 28;
+
 core::Error invalid(std::string_view text, std::string_view why) {
   return core::make_error(core::Errc::invalid_input,
                           "'" + std::string(text) + "' is not a resolver address (" +
                               std::string(why) + "): use IP[:PORT], e.g. 127.0.0.1:53");
 }
 
+// Reads the records of one answer into `records`; an ARES_* status.
+using Parser = int (*)(const unsigned char* answer, int length, const std::string& name,
+                       std::vector<std::string>& records);
+
 // Where the callback leaves the answer; the lookup's loop waits for `done`.
 struct Pending {
+  Parser parse = nullptr;
+  std::string name;
   bool done = false;
   int status = ARES_SUCCESS;
   std::vector<std::string> records;
@@ -33,21 +48,139 @@ void on_answer(void* arg, int status, int /*timeouts*/, unsigned char* answer, i
   if (status != ARES_SUCCESS) {
     return;
   }
+  pending.status = pending.parse(answer, length, pending.name, pending.records);
+}
+
+int parse_txt(const unsigned char* answer, int length, const std::string& /*name*/,
+              std::vector<std::string>& records) {
   ares_txt_ext* reply = nullptr;
   if (int parsed = ares_parse_txt_reply_ext(answer, length, &reply); parsed != ARES_SUCCESS) {
-    pending.status = parsed;
-    return;
+    return parsed;
   }
   // A record longer than 255 bytes arrives as several character-strings; they form one value.
   for (const ares_txt_ext* part = reply; part != nullptr; part = part->next) {
     std::string text(reinterpret_cast<const char*>(part->txt), part->length);
-    if (part->record_start != 0 || pending.records.empty()) {
-      pending.records.push_back(std::move(text));
+    if (part->record_start != 0 || records.empty()) {
+      records.push_back(std::move(text));
     } else {
-      pending.records.back() += text;
+      records.back() += text;
     }
   }
   ares_free_data(reply);
+  return ARES_SUCCESS;
+}
+
+// The addresses of a hostent from ares_parse_a_reply / ares_parse_aaaa_reply, as text.
+int addresses_of(int parsed, hostent* host, std::vector<std::string>& records) {
+  if (parsed != ARES_SUCCESS || host == nullptr) {
+    if (host != nullptr) {
+      ares_free_hostent(host);
+    }
+    return parsed != ARES_SUCCESS ? parsed : ARES_ENODATA;
+  }
+  for (char** entry = host->h_addr_list; entry != nullptr && *entry != nullptr; ++entry) {
+    std::array<char, INET6_ADDRSTRLEN> text{};
+    if (inet_ntop(host->h_addrtype, *entry, text.data(), text.size()) != nullptr) {
+      records.emplace_back(text.data());
+    }
+  }
+  ares_free_hostent(host);
+  return records.empty() ? ARES_ENODATA : ARES_SUCCESS;
+}
+
+// c-ares 1.18 writes TTLs whether or not they are wanted: it needs somewhere to put them.
+constexpr int kMaxAddresses = 64;
+
+int parse_a(const unsigned char* answer, int length, const std::string& /*name*/,
+            std::vector<std::string>& records) {
+  hostent* host = nullptr;
+  std::array<ares_addrttl, kMaxAddresses> ttls{};
+  int count = kMaxAddresses;
+  const int parsed = ares_parse_a_reply(answer, length, &host, ttls.data(), &count);
+  return addresses_of(parsed, host, records);
+}
+
+int parse_aaaa(const unsigned char* answer, int length, const std::string& /*name*/,
+               std::vector<std::string>& records) {
+  hostent* host = nullptr;
+  std::array<ares_addr6ttl, kMaxAddresses> ttls{};
+  int count = kMaxAddresses;
+  const int parsed = ares_parse_aaaa_reply(answer, length, &host, ttls.data(), &count);
+  return addresses_of(parsed, host, records);
+}
+
+// Lower-case, without the trailing dot: how names compare and how a CNAME target is reported.
+std::string canonical_name(std::string_view name) {
+  if (!name.empty() && name.back() == '.') {
+    name.remove_suffix(1);
+  }
+  std::string text(name);
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// One (possibly compressed) name at `at`; advances `at` past it.
+bool read_name(const unsigned char* answer, int length, const unsigned char*& at,
+               std::string* out) {
+  char* text = nullptr;
+  long used = 0;
+  if (at >= answer + length || ares_expand_name(at, answer, length, &text, &used) != ARES_SUCCESS) {
+    return false;
+  }
+  if (out != nullptr) {
+    *out = text;
+  }
+  ares_free_string(text);
+  at += used;
+  return true;
+}
+
+std::uint16_t read16(const unsigned char* at) {
+  return static_cast<std::uint16_t>((at[0] << 8) | at[1]);
+}
+
+// The target of the CNAME record owned by `name` in the answer section (RFC 1035 §4.1): c-ares
+// 1.18 has no CNAME parser, and ares_parse_a_reply wants an A record at the end of the chain.
+int parse_cname(const unsigned char* answer, int length, const std::string& name,
+                std::vector<std::string>& records) {
+  constexpr int kHeader = 12;
+  constexpr std::uint16_t kCname = 5;
+  if (length < kHeader) {
+    return ARES_EBADRESP;
+  }
+  const unsigned char* end = answer + length;
+  const unsigned char* at = answer + kHeader;
+  for (unsigned question = read16(answer + 4); question > 0; --question) {
+    if (!read_name(answer, length, at, nullptr) || end - at < 4) {
+      return ARES_EBADRESP;
+    }
+    at += 4;  // type, class
+  }
+  const std::string wanted = canonical_name(name);
+  for (unsigned record = read16(answer + 6); record > 0; --record) {
+    std::string owner;
+    if (!read_name(answer, length, at, &owner) || end - at < 10) {
+      return ARES_EBADRESP;
+    }
+    const std::uint16_t type = read16(at);
+    const std::uint16_t data_length = read16(at + 8);
+    at += 10;  // type, class, TTL, data length
+    if (end - at < data_length) {
+      return ARES_EBADRESP;
+    }
+    if (type == kCname && canonical_name(owner) == wanted) {
+      std::string target;
+      const unsigned char* data = at;
+      if (!read_name(answer, length, data, &target)) {
+        return ARES_EBADRESP;
+      }
+      records.push_back(canonical_name(target));
+      return ARES_SUCCESS;
+    }
+    at += data_length;
+  }
+  return ARES_ENODATA;
 }
 
 std::string seconds_text(std::chrono::milliseconds timeout) {
@@ -195,8 +328,8 @@ DnsClient::DnsClient(Resolver resolver, std::chrono::milliseconds timeout)
 
 DnsClient::~DnsClient() { ares_library_cleanup(); }
 
-TxtAnswer DnsClient::txt(const std::string& name) const {
-  TxtAnswer answer;
+Answer DnsClient::query(const std::string& name, int type) const {
+  Answer answer;
   ares_options options{};
   // Two tries, each with half the budget, so one lost UDP datagram is not a failure; the
   // deadline below caps the whole lookup whatever c-ares does with several system servers.
@@ -217,7 +350,22 @@ TxtAnswer DnsClient::txt(const std::string& name) const {
     }
   }
   Pending pending;
-  ares_query(channel, name.c_str(), 1 /* class IN */, 16 /* type TXT */, on_answer, &pending);
+  switch (type) {
+    case kTypeA:
+      pending.parse = parse_a;
+      break;
+    case kTypeAaaa:
+      pending.parse = parse_aaaa;
+      break;
+    case kTypeCname:
+      pending.parse = parse_cname;
+      break;
+    default:
+      pending.parse = parse_txt;
+      break;
+  }
+  pending.name = name;
+  ares_query(channel, name.c_str(), 1 /* class IN */, type, on_answer, &pending);
   run_until(channel, pending, Clock::now() + timeout_);
   const bool timed_out = !pending.done;
   ares_destroy(channel);  // answers a pending query with ARES_EDESTRUCTION
@@ -227,12 +375,12 @@ TxtAnswer DnsClient::txt(const std::string& name) const {
   }
   switch (pending.status) {
     case ARES_SUCCESS:
-      answer.status = TxtAnswer::Status::found;
+      answer.status = Answer::Status::found;
       answer.records = std::move(pending.records);
       break;
     case ARES_ENOTFOUND:
     case ARES_ENODATA:
-      answer.status = TxtAnswer::Status::no_record;
+      answer.status = Answer::Status::no_record;
       break;
     default:
       answer.problem = problem_of(pending.status, resolver_, timeout_);
@@ -240,5 +388,13 @@ TxtAnswer DnsClient::txt(const std::string& name) const {
   }
   return answer;
 }
+
+Answer DnsClient::txt(const std::string& name) const { return query(name, kTypeTxt); }
+
+Answer DnsClient::a(const std::string& name) const { return query(name, kTypeA); }
+
+Answer DnsClient::aaaa(const std::string& name) const { return query(name, kTypeAaaa); }
+
+Answer DnsClient::cname(const std::string& name) const { return query(name, kTypeCname); }
 
 }  // namespace orion::domains

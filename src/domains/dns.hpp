@@ -28,17 +28,21 @@ struct Resolver {
 // resolver. Errc::invalid_input with what is wrong otherwise.
 core::Result<Resolver> parse_resolver(std::string_view text);
 
-// The answer to a TXT query.
-struct TxtAnswer {
+// The answer to one query (TXT, A, AAAA or CNAME).
+struct Answer {
   enum class Status : std::uint8_t {
-    found,      // the name has TXT records (in `records`)
-    no_record,  // the name does not exist, or has no TXT record
+    found,      // the name has records of the type asked (in `records`)
+    no_record,  // the name does not exist, or has no record of that type
     failed,     // no usable answer: timeout, SERVFAIL, refused, unreachable (see `problem`)
   };
   Status status = Status::failed;
-  std::vector<std::string> records;  // each record's character-strings joined, as published
-  std::string problem;               // for `failed`: what went wrong, one phrase
+  // TXT: each record's character-strings joined, as published. A/AAAA: the addresses as text
+  // ("192.0.2.1", "2001:db8::1"), following CNAMEs as a resolver does. CNAME: the one target
+  // host name (lower-case, no trailing dot) the name is an alias for, the first hop only.
+  std::vector<std::string> records;
+  std::string problem;  // for `failed`: what went wrong, one phrase
 };
+using TxtAnswer = Answer;
 
 class DnsClient {
  public:
@@ -53,9 +57,16 @@ class DnsClient {
 
   // The TXT records of `name` (a DNS name, e.g. "_orion-verify.shop.example.com"). Safe to call
   // from several threads at once: every lookup uses its own c-ares channel.
-  [[nodiscard]] TxtAnswer txt(const std::string& name) const;
+  [[nodiscard]] Answer txt(const std::string& name) const;
+  // The IPv4 / IPv6 addresses of `name` (through its CNAMEs, if any), and what `name` itself is
+  // an alias for. Same deadline and thread safety as txt().
+  [[nodiscard]] Answer a(const std::string& name) const;
+  [[nodiscard]] Answer aaaa(const std::string& name) const;
+  [[nodiscard]] Answer cname(const std::string& name) const;
 
  private:
+  [[nodiscard]] Answer query(const std::string& name, int type) const;
+
   Resolver resolver_;
   std::chrono::milliseconds timeout_;
 };

@@ -15,7 +15,10 @@ namespace orion::http {
 
 struct RequestContext {
   std::string request_id;
-  Peer peer;
+  Peer peer;  // peer.tls also set when a trusted proxy says the client came over https
+  // The client as a trusted proxy's X-Forwarded-For names it (middleware/forwarded.hpp); none:
+  // the peer is the client.
+  std::optional<boost::asio::ip::address> client;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Set by StoreContext: the store (or none), detection mode, context type, clean path.
   std::optional<core::Resolution> resolution;

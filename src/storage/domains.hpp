@@ -1,8 +1,16 @@
-// Custom domains of stores (table store_domains). A store manages its own domains through a
+// Custom domains of stores (table store_domains), their recorded transitions (domain_events) and
+// the quarantine of removed names (domain_quarantine). A store manages its own domains through a
 // TenantTransaction; the platform looks a domain up by name, across stores, through a
-// PlatformTransaction (verification, the admin interface, the CLI).
+// PlatformTransaction (verification, re-checks, the admin interface, the CLI).
+//
+// Every change of state goes through here and records a DomainEvent in the same transaction, so
+// the history can never disagree with the state. The decisions (what a failed check does to a
+// verified domain, when the grace ends) live in src/domains/lifecycle; this layer stores them,
+// conditionally on the state they were decided from.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -12,13 +20,34 @@
 
 namespace orion::storage::domains {
 
+// What `add` enforces.
+struct AddRules {
+  std::size_t max_per_store = 10;  // domains of one store in any state
+};
+
 // `domain` must already be validated (core::validate_custom_domain). A fresh verification token
-// is generated. Errc::conflict when any store has the domain already.
-Result<DomainRecord> add(TenantTransaction& tx, std::string_view domain);
+// is generated; the domain starts pending and an "added" event is recorded.
+// Errc::conflict when any store has the domain already, when another store removed it and its
+// quarantine has not ended ("... is held back until <UTC time>"), or when the store already has
+// `max_per_store` domains ("a store may have at most N domains"). Re-adding a name the same
+// store removed ends its quarantine.
+Result<DomainRecord> add(TenantTransaction& tx, std::string_view domain,
+                         const AddRules& rules = {});
 Result<std::vector<DomainRecord>> list(TenantTransaction& tx);
 Result<std::optional<DomainRecord>> find(TenantTransaction& tx, std::string_view domain);
-// Errc::not_found when the store has no such domain.
-Result<void> remove(TenantTransaction& tx, std::string_view domain);
+// Deletes the domain, records a "removed" event with `reason`, and holds the name back from
+// other stores until now + `quarantine` (zero: no quarantine). Errc::not_found when the store has
+// no such domain.
+Result<void> remove(TenantTransaction& tx, std::string_view domain, std::string_view reason,
+                    std::chrono::seconds quarantine);
+// Marks a routing (verified or failing) domain primary, un-marking the store's previous primary,
+// or (primary == false) un-marks it. Records an event ("marked primary" / "no longer primary",
+// from == to == the state). Errc::not_found when absent; Errc::conflict when marking a domain
+// that does not route.
+Result<DomainRecord> set_primary(TenantTransaction& tx, std::string_view domain, bool primary);
+// The store's recorded transitions of `domain` (also after its removal), newest first.
+Result<std::vector<DomainEvent>> events(TenantTransaction& tx, std::string_view domain,
+                                        Page page = {50, 0});
 
 struct PlatformDomain {
   DomainRecord record;
@@ -30,7 +59,55 @@ Result<std::optional<PlatformDomain>> find_any(PlatformTransaction& tx, std::str
 Result<std::vector<PlatformDomain>> list_all(PlatformTransaction& tx,
                                              std::optional<std::int64_t> store_id = {},
                                              Page page = {500, 0});
-// Marks a domain verified now (the check itself lives in src/domains). Errc::not_found if absent.
+// Any store's recorded transitions of `domain`, newest first.
+Result<std::vector<DomainEvent>> events_any(PlatformTransaction& tx, std::string_view domain,
+                                            Page page = {50, 0});
+
+// A decided change to a domain after a check (or an admin's decision), applied only if the
+// domain is still in `expected` state and was last checked at `expected_checked_at` (so two
+// checkers racing, or a check racing an owner's removal, cannot both apply).
+struct Update {
+  DomainState expected = DomainState::pending;
+  std::optional<std::int64_t> expected_checked_at;
+  DomainState state = DomainState::pending;
+  std::string verified_by;  // kept as it was when empty
+  std::int64_t checked_at = 0;
+  std::optional<std::int64_t> next_check_at;
+  std::optional<std::int64_t> failing_since;
+  std::optional<std::int64_t> detached_at;
+  std::string last_result;
+  std::string reason;  // recorded as an event when the state changes (or `record_event`)
+  bool record_event = false;
+};
+// The updated record, or nullopt when the condition no longer held (nothing changed). When the
+// state leaves verified/failing the domain stops being primary. Errc::not_found when absent.
+Result<std::optional<DomainRecord>> apply(PlatformTransaction& tx, std::string_view domain,
+                                          const Update& update);
+
+// Domains whose scheduled re-check is due at `now` (next_check_at <= now; never forced ones,
+// whose next_check_at is null), oldest due first, at most `limit`.
+Result<std::vector<PlatformDomain>> due(PlatformTransaction& tx, std::int64_t now,
+                                        std::int64_t limit);
+// Detached domains detached at or before `before`, for the scheduler to remove.
+Result<std::vector<PlatformDomain>> detached_before(PlatformTransaction& tx, std::int64_t before,
+                                                    std::int64_t limit);
+// Removes any store's domain as the platform (the scheduler, an admin), with the same event and
+// quarantine as `remove`.
+Result<void> remove_any(PlatformTransaction& tx, std::string_view domain, std::string_view reason,
+                        std::chrono::seconds quarantine);
+// When `domain` is held back from stores other than `store_id`: the end of its quarantine.
+Result<std::optional<std::int64_t>> quarantined_until(PlatformTransaction& tx,
+                                                      std::string_view domain,
+                                                      std::int64_t store_id);
+
+// How many domains are in each state (for /metrics and the admin overview).
+struct StateCounts {
+  std::int64_t pending = 0, verified = 0, failing = 0, detached = 0;
+};
+Result<StateCounts> count_states(PlatformTransaction& tx);
+
+// Marks a domain verified now by an admin's decision ("forced"): never re-checked on the
+// schedule until an admin asks for a check. Records the event. Errc::not_found if absent.
 Result<DomainRecord> mark_verified(PlatformTransaction& tx, std::string_view domain);
 
 }  // namespace orion::storage::domains

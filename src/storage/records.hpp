@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/store.hpp"
@@ -22,19 +23,57 @@ struct StoreRecord {
   std::string name;
   bool is_active = true;
   std::int64_t created_at = 0;
+  // The domain the owner marked primary; filled by the resolution lookups
+  // (stores::find_active_by_*), empty from the others.
+  std::string primary_domain;
 
-  [[nodiscard]] core::Store snapshot() const { return core::Store{id, code, name, is_active}; }
+  [[nodiscard]] core::Store snapshot() const {
+    return core::Store{id, code, name, is_active, primary_domain};
+  }
 };
+
+// Where a custom domain stands (docs/DOMAINS.md): pending (the owner has the record to create)
+// -> verified (routes) -> failing (a re-check failed; still routes during the grace period) ->
+// detached (stopped routing) -> removed (the row is gone; the name is held back from other
+// stores for the quarantine). `is_verified` is true exactly when the domain routes: verified or
+// failing.
+enum class DomainState : std::uint8_t { pending, verified, failing, detached };
+std::string_view to_string(DomainState state) noexcept;
+std::optional<DomainState> parse_domain_state(std::string_view text) noexcept;
+[[nodiscard]] constexpr bool routes(DomainState state) noexcept {
+  return state == DomainState::verified || state == DomainState::failing;
+}
 
 struct DomainRecord {
   std::int64_t id = 0;
   std::int64_t store_id = 0;
   std::string domain;
-  bool is_verified = false;
+  bool is_verified = false;  // routes(state)
   std::string verification_token;
-  std::optional<std::int64_t> verified_at;
+  std::optional<std::int64_t> verified_at;  // when it last became verified; set iff is_verified
   bool is_primary = false;
   std::int64_t created_at = 0;
+  DomainState state = DomainState::pending;
+  std::string verified_by;                    // "dns", "http", "forced"; empty while never verified
+  std::optional<std::int64_t> checked_at;     // the last check, by anyone
+  std::optional<std::int64_t> next_check_at;  // the scheduled re-check; none: not scheduled
+  std::optional<std::int64_t> failing_since;  // set iff state == failing
+  std::optional<std::int64_t> detached_at;    // set iff state == detached
+  std::string last_result;                    // the last check's sentence for the owner
+
+  [[nodiscard]] bool forced() const noexcept { return verified_by == "forced"; }
+};
+
+// One recorded transition of a domain. `from` is empty for the first event ("added"); `to` is a
+// DomainState's name or "removed". Kept after the domain is removed.
+struct DomainEvent {
+  std::int64_t id = 0;
+  std::int64_t store_id = 0;
+  std::string domain;
+  std::string from;
+  std::string to;
+  std::string reason;  // a sentence the owner can read
+  std::int64_t at = 0;
 };
 
 struct Theme {

@@ -8,7 +8,11 @@ namespace orion::storage::stores {
 namespace {
 
 StoreRecord read(const Row& row) {
-  return StoreRecord{row.integer(0), row.text(1), row.text(2), row.boolean(3), row.integer(4)};
+  StoreRecord r{row.integer(0), row.text(1), row.text(2), row.boolean(3), row.integer(4), {}};
+  if (row.size() > 5) {
+    r.primary_domain = row.text(5);
+  }
+  return r;
 }
 
 constexpr Sql kInsert{"stores_insert",
@@ -22,13 +26,19 @@ constexpr Sql kByCode{"stores_by_code",
                       "SELECT id, code, name, is_active, created_at FROM stores WHERE code = $1"};
 constexpr Sql kById{"stores_by_id",
                     "SELECT id, code, name, is_active, created_at FROM stores WHERE id = $1"};
+// The resolution lookups also name the store's primary domain (one at most: a partial unique
+// index), the host its storefront redirects to.
 constexpr Sql kActiveByCode{"stores_active_by_code",
-                            "SELECT id, code, name, is_active, created_at FROM stores "
-                            "WHERE code = $1 AND is_active"};
+                            "SELECT s.id, s.code, s.name, s.is_active, s.created_at, "
+                            "COALESCE(p.domain, '') FROM stores s "
+                            "LEFT JOIN store_domains p ON p.store_id = s.id AND p.is_primary "
+                            "WHERE s.code = $1 AND s.is_active"};
 constexpr Sql kActiveByDomain{
     "stores_active_by_domain",
-    "SELECT s.id, s.code, s.name, s.is_active, s.created_at FROM store_domains d "
-    "JOIN stores s ON s.id = d.store_id WHERE d.domain = $1 AND d.is_verified AND s.is_active"};
+    "SELECT s.id, s.code, s.name, s.is_active, s.created_at, COALESCE(p.domain, '') "
+    "FROM store_domains d JOIN stores s ON s.id = d.store_id "
+    "LEFT JOIN store_domains p ON p.store_id = s.id AND p.is_primary "
+    "WHERE d.domain = $1 AND d.is_verified AND s.is_active"};
 constexpr Sql kList{"stores_list",
                     "SELECT id, code, name, is_active, created_at FROM stores ORDER BY id "
                     "LIMIT $1 OFFSET $2"};

@@ -46,37 +46,50 @@ void add_ops_routes(http::Router& router, const Services& services) {
                                              "text/plain; version=0.0.4; charset=utf-8");
              });
 
-  // 200 only for a verified domain of an active store; anything else 404 (Caddy then issues no
-  // certificate). Answered from the store cache when it can, so a TLS handshake storm does not
-  // become a database storm.
-  router.add(
-      platform, verb::verb::get, "/internal/tls-ask",
-      [s](Request&, RequestContext& context, const RouteParams&) -> asio::awaitable<Response> {
-        const auto asked = http::query_param(context.resolution->query, "domain");
-        if (!asked || asked->empty()) {
-          co_return http::json_error(Status::bad_request, "missing_domain",
-                                     "give the domain as ?domain=NAME");
-        }
-        auto domain = core::validate_custom_domain(*asked, s->platform.domain());
-        if (!domain) {
-          co_return http::json_error(Status::not_found, "unknown_domain",
-                                     "not a domain of any store");
-        }
-        const core::Lookup lookup{core::Lookup::By::domain, *domain};
-        core::StorePtr store;
-        if (auto cached = s->stores.peek(lookup)) {
-          store = std::move(*cached);
-        } else {
-          store = co_await http::offload(
-              s->blocking, [s, &domain] { return s->stores.find_active_by_domain(*domain); });
-        }
-        if (!store) {
-          co_return http::json_error(Status::not_found, "unknown_domain",
-                                     "not a verified domain of an active store");
-        }
-        boost::json::object body{{"domain", *domain}, {"store", store->code}};
-        co_return http::make_response(Status::ok, boost::json::serialize(body), "application/json");
-      });
+  // 200 only for a routing (verified or failing) domain of an active store; anything else 404
+  // (Caddy then issues no certificate). Answered from the store cache when it can, so a TLS
+  // handshake storm does not become a database storm — "no such domain" included: the cache
+  // keeps negative answers like positive ones, so a scan of made-up names costs one query per
+  // name per TTL. Every domain change (API, consoles, the re-check scheduler) empties the cache,
+  // so a detached domain is refused from the next ask.
+  auto tls_ask = [s](Request&, RequestContext& context,
+                     const RouteParams&) -> asio::awaitable<Response> {
+    const auto asked = http::query_param(context.resolution->query, "domain");
+    if (!asked || asked->empty()) {
+      co_return http::json_error(Status::bad_request, "missing_domain",
+                                 "give the domain as ?domain=NAME");
+    }
+    auto domain = core::validate_custom_domain(*asked, s->platform.domain());
+    if (!domain) {
+      co_return http::json_error(Status::not_found, "unknown_domain", "not a domain of any store");
+    }
+    const core::Lookup lookup{core::Lookup::By::domain, *domain};
+    core::StorePtr store;
+    if (auto cached = s->stores.peek(lookup)) {
+      store = std::move(*cached);
+    } else {
+      store = co_await http::offload(
+          s->blocking, [s, &domain] { return s->stores.find_active_by_domain(*domain); });
+    }
+    if (!store) {
+      co_return http::json_error(Status::not_found, "unknown_domain",
+                                 "not a verified domain of an active store");
+    }
+    boost::json::object body{{"domain", *domain}, {"store", store->code}};
+    co_return http::make_response(Status::ok, boost::json::serialize(body), "application/json");
+  };
+  router.add(platform, verb::verb::get, "/internal/tls-ask", tls_ask);
+  // Caddy asks by address (deploy/caddy/Caddyfile: ask http://127.0.0.1:8080/...): a Host that
+  // is an IP literal belongs to no store and resolves to the storefront context, so the same
+  // answer is given there — only for such hosts, never on a store's own host.
+  router.add(core::ContextType::shop, verb::verb::get, "/internal/tls-ask",
+             [tls_ask](Request& request, RequestContext& context,
+                       const RouteParams& params) -> asio::awaitable<Response> {
+               if (context.resolution->role != core::HostRole::unknown) {
+                 co_return http::json_error(Status::not_found, "not_found", "no such page");
+               }
+               co_return co_await tls_ask(request, context, params);
+             });
 }
 
 }  // namespace orion::web

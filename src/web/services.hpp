@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "core/detection.hpp"
+#include "domains/lifecycle.hpp"
 #include "domains/verifier.hpp"
 #include "http/metrics.hpp"
 #include "storage/database.hpp"
@@ -35,6 +37,8 @@ struct Services {
   std::filesystem::path files_root;  // files of store {id} live under files_root/{id}/
   std::shared_ptr<spdlog::logger> log;
   std::uint64_t upload_limit = 5 * 1024 * 1024;  // largest logo or product image (bytes)
+  domains::Policy domain_policy;                 // re-checks, grace, quarantine, domains per store
+  std::string canonical_scheme = "https";        // of absolute URLs on a store's primary domain
 };
 
 }  // namespace orion::web

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <random>
@@ -98,6 +99,53 @@ bool Dnsmasq::set_txt(const std::string& name, const std::vector<std::string>& v
   return launch();
 }
 
+bool Dnsmasq::set_address(const std::string& name, const std::vector<std::string>& addresses) {
+  if (addresses.empty()) {
+    addresses_.erase(name);
+  } else {
+    addresses_[name] = addresses;
+  }
+  stop();
+  if (!launch()) {
+    return false;
+  }
+  const domains::DnsClient client(domains::Resolver{"127.0.0.1", port_}, std::chrono::seconds(2));
+  const domains::Answer v4 = client.a(name);
+  const domains::Answer v6 = client.aaaa(name);
+  for (const auto& address : addresses) {
+    const auto& answer = address.find(':') == std::string::npos ? v4 : v6;
+    if (std::find(answer.records.begin(), answer.records.end(), address) == answer.records.end()) {
+      ADD_FAILURE() << "dnsmasq does not answer " << name << " with " << address << " ("
+                    << answer.records.size() << " addresses; " << answer.problem << ")";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Dnsmasq::set_cname(const std::string& name, const std::string& target) {
+  if (target.empty()) {
+    cnames_.erase(name);
+  } else {
+    cnames_[name] = target;
+  }
+  stop();
+  if (!launch()) {
+    return false;
+  }
+  if (target.empty()) {
+    return true;
+  }
+  const domains::DnsClient client(domains::Resolver{"127.0.0.1", port_}, std::chrono::seconds(2));
+  const domains::Answer answer = client.cname(name);
+  if (answer.records != std::vector<std::string>{target}) {
+    ADD_FAILURE() << "dnsmasq does not answer " << name << " with CNAME " << target << "; see "
+                  << (dir_ / "dnsmasq.log").string();
+    return false;
+  }
+  return true;
+}
+
 bool Dnsmasq::launch() {
   std::vector<std::string> args = {
       "dnsmasq",
@@ -123,6 +171,15 @@ bool Dnsmasq::launch() {
       // No shell in between: dnsmasq would keep quotes as part of the value.
       args.push_back("--txt-record=" + name + "," + value);
     }
+  }
+  // --address=/name/ip would also answer every name under `name`: --host-record is exact.
+  for (const auto& [name, addresses] : addresses_) {
+    for (const auto& address : addresses) {
+      args.push_back("--host-record=" + name + "," + address);
+    }
+  }
+  for (const auto& [name, target] : cnames_) {
+    args.push_back("--cname=" + name + "," + target);
   }
   const std::string log = (dir_ / "dnsmasq.log").string();
   const pid_t pid = fork();
@@ -158,7 +215,7 @@ bool Dnsmasq::launch() {
                     << "see " << log;
       return false;
     }
-    if (client.txt(kProbe).status == domains::TxtAnswer::Status::found) {
+    if (client.txt(kProbe).status == domains::Answer::Status::found) {
       return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -1,7 +1,8 @@
 // A real DNS server for the domain tests: Debian's dnsmasq on 127.0.0.1 and a free port,
-// answering only the TXT records a test gives it (every other name: NXDOMAIN), in a temporary
-// folder that goes with it. dnsmasq reads its records only at start, so changing them restarts
-// it on the same port: a record "added late" is there for the next lookup.
+// answering only the TXT, A/AAAA and CNAME records a test gives it (every other name:
+// NXDOMAIN), in a temporary folder that goes with it. dnsmasq reads its records only at start,
+// so changing them restarts it on the same port: a record "added late" is there for the next
+// lookup.
 #pragma once
 
 #include <sys/types.h>
@@ -30,6 +31,13 @@ class Dnsmasq {
   // Publishes `values` as the TXT records of `name` (one record each), replacing what it had;
   // no values removes the name. True when dnsmasq answers with them.
   bool set_txt(const std::string& name, const std::vector<std::string>& values);
+  // Publishes `addresses` (IPv4 and/or IPv6 literals) as the A/AAAA records of `name`,
+  // replacing what it had; none removes them. True when dnsmasq answers with them.
+  bool set_address(const std::string& name, const std::vector<std::string>& addresses);
+  // Publishes a CNAME from `name` to `target` ("" removes it). dnsmasq (2.90) answers it even
+  // when the target has no records of its own; give the target addresses (set_address) for A/AAAA
+  // lookups of `name` to end in some.
+  bool set_cname(const std::string& name, const std::string& target);
 
  private:
   Dnsmasq() = default;
@@ -40,6 +48,8 @@ class Dnsmasq {
   unsigned short port_ = 0;
   pid_t pid_ = -1;
   std::map<std::string, std::vector<std::string>> txt_;
+  std::map<std::string, std::vector<std::string>> addresses_;
+  std::map<std::string, std::string> cnames_;
 };
 
 // A UDP port on 127.0.0.1 where something listens and never answers: a resolver that times out.

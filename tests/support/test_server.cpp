@@ -30,7 +30,11 @@ std::unique_ptr<TestServer> TestServer::start(storage::Backend backend, app::Con
   }
   server->files_dir_ = dir;
   config.db = server->database_->url;
-  config.listen = "127.0.0.1:0";
+  // A test may pick the port itself (e.g. to give the same port to domain_http_port, so that the
+  // HTTP token check reaches this server); otherwise any free one.
+  if (config.listen == app::Config{}.listen) {
+    config.listen = "127.0.0.1:0";
+  }
   if (config.platform_domain == app::Config{}.platform_domain) {
     config.platform_domain = "platform.test";
   }

@@ -24,8 +24,8 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 class TestServer {
  public:
   // Starts a server on a new database of `backend`, platform domain "platform.test" unless
-  // `config` says otherwise (its db and listen are always set here). Fails the test (and
-  // returns null) when it cannot start.
+  // `config` says otherwise (its db is always set here; listen is 127.0.0.1 on a free port
+  // unless the config names another). Fails the test (and returns null) when it cannot start.
   static std::unique_ptr<TestServer> start(storage::Backend backend, app::Config config = {});
   ~TestServer();  // graceful stop, then removes the database and files
 

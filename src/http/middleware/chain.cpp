@@ -2,14 +2,22 @@
 
 #include "http/middleware/context_detection.hpp"
 #include "http/middleware/error_boundary.hpp"
+#include "http/middleware/forwarded.hpp"
+#include "http/middleware/primary_domain.hpp"
 #include "http/middleware/request_log.hpp"
 #include "http/middleware/store_context.hpp"
 #include "http/middleware/theme_context.hpp"
+#include "http/middleware/verification_token.hpp"
 
 namespace orion::http {
 
 std::unique_ptr<Chain> make_chain(ChainParts parts) {
   std::vector<std::unique_ptr<Middleware>> chain;
+  // 0. Forwarded: a trusted proxy's X-Forwarded-Proto/-For, before anything reads the peer (the
+  //    log line of step 1 included). Cannot fail, so nothing is lost by running before step 1.
+  if (!parts.trusted_proxies.empty()) {
+    chain.push_back(std::make_unique<Forwarded>(std::move(parts.trusted_proxies)));
+  }
   // 1. Request id and access log: first, so that every response, an error from any later step
   //    included, carries an id and leaves one log line with the store and mode.
   chain.push_back(std::make_unique<RequestLog>(parts.log, parts.metrics));
@@ -18,13 +26,22 @@ std::unique_ptr<Chain> make_chain(ChainParts parts) {
   // 3. StoreContext: resolves the store (and, in the same pure core call, the detection mode,
   //    the context type and the clean path) before anything that depends on them.
   chain.push_back(std::make_unique<StoreContext>(parts.platform, parts.lookup));
-  // 4. ContextDetection: acts on the context type before any handler (a store's `/` → `/shop/`).
+  // 4. VerificationToken: the HTTP proof of a custom domain, answered for pending domains too —
+  //    before step 5 could redirect it and before any step that needs a routed store.
+  if (parts.database != nullptr && parts.blocking != nullptr) {
+    chain.push_back(
+        std::make_unique<VerificationToken>(parts.platform, *parts.database, *parts.blocking));
+  }
+  // 5. PrimaryDomain: a storefront page reached off the store's primary domain goes there, before
+  //    step 6's `/` → `/shop/` (one hop, not two) and before any page is rendered.
+  chain.push_back(std::make_unique<PrimaryDomain>(parts.canonical_scheme));
+  // 6. ContextDetection: acts on the context type before any handler (a store's `/` → `/shop/`).
   chain.push_back(std::make_unique<ContextDetection>());
-  // 5. ThemeContext: the store's theme for every page of the store.
+  // 7. ThemeContext: the store's theme for every page of the store.
   if (parts.themes != nullptr && parts.blocking != nullptr) {
     chain.push_back(std::make_unique<ThemeContext>(*parts.themes, *parts.blocking));
   }
-  // 6. Auth is not a step of its own here: the routes that need it (management API, dashboard,
+  // 8. Auth is not a step of its own here: the routes that need it (management API, dashboard,
   //    admin) check it first thing (src/web/auth.hpp), so a public page never pays for it.
   return std::make_unique<Chain>(std::move(chain), std::move(parts.endpoint));
 }

@@ -1,13 +1,17 @@
 // Builds the middleware chain. The order is written down here, once.
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/detection.hpp"
 #include "http/metrics.hpp"
 #include "http/middleware.hpp"
 #include "http/store_lookup.hpp"
+#include "storage/database.hpp"
 #include "storage/theme_cache.hpp"
 
 namespace spdlog {
@@ -25,6 +29,12 @@ struct ChainParts {
   const storage::ThemeCache* themes = nullptr;
   boost::asio::thread_pool* blocking = nullptr;
   Metrics* metrics = nullptr;
+  // Optional: without a database (with `blocking`) no host answers the HTTP domain proof.
+  storage::Database* database = nullptr;
+  // The proxies whose X-Forwarded-Proto/-For are believed (app::Config trusted_proxies).
+  std::vector<boost::asio::ip::address> trusted_proxies{};
+  // Of the primary-domain redirects (app::Config canonical_scheme).
+  std::string canonical_scheme = "https";
 };
 
 std::unique_ptr<Chain> make_chain(ChainParts parts);

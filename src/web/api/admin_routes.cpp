@@ -1,11 +1,16 @@
 // The platform half of the management API (DESIGN.md §4), admin tokens only: the store registry
 // (/api/v1/admin/stores...) and custom domains (/api/v1/admin/stores/{code}/domains,
-// /api/v1/admin/domains/{domain}...). Every change that alters what a host resolves to empties
-// the store cache after its commit, so the storefront honours it on the next request.
+// /api/v1/admin/domains/{domain}...: detail with history and DNS report, primary mark, checks,
+// removal). DNS and HTTP checks never run inside a database transaction (they take up to
+// dns_timeout): the request is admitted in one, the check runs after it closed. Every change that
+// alters what a host resolves to empties the store cache after its commit, so the storefront
+// honours it on the next request.
 #include <boost/json/array.hpp>
 
 #include "core/domain.hpp"
 #include "core/store_code.hpp"
+#include "domains/lifecycle.hpp"
+#include "http/offload.hpp"
 #include "storage/domains.hpp"
 #include "storage/stores.hpp"
 #include "web/api/api_call.hpp"
@@ -151,6 +156,20 @@ Outcome<Response> list_domains(Call& call, TenantTransaction& tx, const RoutePar
   return json_response(Status::ok, list_envelope(std::move(items), total, *page));
 }
 
+// storage::domains::add words its three refusals; the API gives each its own code.
+Failure add_failure(const core::Error& error) {
+  if (error.code != core::Errc::conflict) {
+    return failure_of(error);
+  }
+  std::string_view code = "domain_taken";
+  if (error.message.find("held back") != std::string::npos) {
+    code = "domain_quarantined";
+  } else if (error.message.find("at most") != std::string::npos) {
+    code = "domain_limit";
+  }
+  return Failure{Status::conflict, std::string(code), error.message, {}};
+}
+
 Outcome<Response> add_domain(Call& call, TenantTransaction& tx, const RouteParams&) {
   auto body = json_body(call.request);
   if (!body) {
@@ -170,53 +189,205 @@ Outcome<Response> add_domain(Call& call, TenantTransaction& tx, const RouteParam
   if (!valid) {
     return invalid_field("domain", valid.error().message);
   }
-  auto added = storage::domains::add(tx, *valid);
+  auto added = storage::domains::add(tx, *valid, {call.services.domain_policy.max_per_store});
   if (!added) {
-    return failure_of(added.error());
+    return add_failure(added.error());
   }
   call.stores_changed = true;
-  return json_response(Status::created, domain_json(*added, call.store->code));
+  return json_response(Status::created, domain_json(*added, call.store->code),
+                       "/api/v1/admin/domains/" + added->domain);
 }
 
-Outcome<Response> verify_domain(Call& call, PlatformTransaction& tx, const RouteParams&) {
+Outcome<Response> update_domain(Call& call, TenantTransaction& tx, const RouteParams&) {
+  auto body = json_body(call.request);
+  if (!body) {
+    return body.error();
+  }
+  if (auto known = only_fields(*body, {"primary"}); !known) {
+    return known.error();
+  }
+  auto primary = boolean_field(*body, "primary");
+  if (!primary) {
+    return primary.error();
+  }
+  if (!*primary) {
+    return missing_field("primary");
+  }
+  auto updated = storage::domains::set_primary(tx, call.domain->record.domain, **primary);
+  if (!updated) {
+    if (updated.error().code == core::Errc::conflict) {
+      return Failure{Status::conflict, "domain_not_verified", updated.error().message, {}};
+    }
+    return failure_of(updated.error());
+  }
+  // The storefront's redirects start or stop with the next request.
+  call.stores_changed = true;
+  return json_response(Status::ok, domain_json(*updated, call.store->code));
+}
+
+Outcome<Response> remove_domain(Call& call, TenantTransaction& tx, const RouteParams&) {
+  if (auto removed =
+          storage::domains::remove(tx, call.domain->record.domain, "removed through the API",
+                                   call.services.domain_policy.quarantine);
+      !removed) {
+    return failure_of(removed.error());
+  }
+  call.stores_changed = true;
+  return no_content();
+}
+
+// What a verify request asks for, read inside the admission transaction.
+struct VerifyAsk {
+  storage::domains::PlatformDomain domain;
+  domains::Method method = domains::Method::dns;
+  bool force = false;
+};
+
+Outcome<VerifyAsk> verify_ask(const Call& call) {
   auto body = json_body(call.request, true);
   if (!body) {
     return body.error();
   }
-  if (auto known = only_fields(*body, {"force"}); !known) {
+  if (auto known = only_fields(*body, {"method", "force"}); !known) {
     return known.error();
   }
   auto force = boolean_field(*body, "force");
   if (!force) {
     return force.error();
   }
-  const storage::DomainRecord& current = call.domain->record;
-  if (current.is_verified) {
-    return json_response(Status::ok, domain_json(current, call.store->code));
+  auto method_text = string_field(*body, "method");
+  if (!method_text) {
+    return method_text.error();
   }
-  if (!force->value_or(false)) {
-    // Checking the DNS record or the HTTP token is issue 6's work; until then only an admin's
-    // explicit decision verifies a domain, and the API says so rather than pretending.
-    return Failure{Status::not_implemented,
-                   "verification_not_available",
-                   "checking the DNS TXT record or the HTTP token is not available yet; an admin "
-                   "who has checked it can mark the domain verified with {\"force\": true}",
-                   {}};
+  VerifyAsk ask{*call.domain, domains::Method::dns, force->value_or(false)};
+  if (*method_text) {
+    if (ask.force) {
+      return invalid_field("method", "a forced verification checks nothing; give one of them");
+    }
+    auto method = domains::parse_method(**method_text);
+    if (!method) {
+      return invalid_field("method", "must be \"dns\" or \"http\"");
+    }
+    ask.method = *method;
+  } else if (ask.domain.record.verified_by == "http") {
+    ask.method = domains::Method::http;  // re-check the way it was proved
   }
-  auto verified = storage::domains::mark_verified(tx, current.domain);
-  if (!verified) {
-    return failure_of(verified.error());
-  }
-  call.stores_changed = true;
-  return json_response(Status::ok, domain_json(*verified, call.store->code));
+  return ask;
 }
 
-Outcome<Response> remove_domain(Call& call, TenantTransaction& tx, const RouteParams&) {
-  if (auto removed = storage::domains::remove(tx, call.domain->record.domain); !removed) {
-    return failure_of(removed.error());
+json::object check_json(std::string_view method, std::string_view outcome,
+                        std::string_view message) {
+  return json::object{{"method", method}, {"outcome", outcome}, {"message", message}};
+}
+
+// POST /api/v1/admin/domains/{domain}/verify. The token check and the body are read in one
+// platform transaction; the DNS or HTTP check (up to dns_timeout) runs after it closed, on the
+// blocking pool, and domains::verify applies its outcome conditionally.
+boost::asio::awaitable<Response> verify_domain(const Services& s, http::Request& request,
+                                               http::RequestContext& context,
+                                               const RouteParams& params) {
+  const Access access{Who::admin, Via::domain, params.get("domain")};
+  std::optional<VerifyAsk> ask;
+  PlatformWork admit_only = [&ask](Call& call, PlatformTransaction&) -> Outcome<Response> {
+    auto asked = verify_ask(call);
+    if (!asked) {
+      return asked.error();
+    }
+    ask = std::move(*asked);
+    return no_content();
+  };
+  Response refused = co_await serve_platform(s, request, context, access, admit_only);
+  if (!ask) {
+    co_return refused;
   }
-  call.stores_changed = true;
-  return no_content();
+  co_return co_await http::offload(s.blocking, [&]() -> Response {
+    const std::string& name = ask->domain.record.domain;
+    if (ask->force) {
+      auto forced = domains::force_verify(s.database, name);
+      if (!forced) {
+        return respond(failure_of(forced.error()));
+      }
+      s.stores.invalidate_all();
+      json::object body = domain_json(forced->record, forced->store_code);
+      body["check"] = check_json("forced", "verified", "marked verified by an admin; not checked");
+      return json_response(Status::ok, body);
+    }
+    auto verified = domains::verify(s.database, s.verifier, s.domain_policy, name, ask->method,
+                                    domains::Trigger::admin);
+    if (!verified) {
+      return respond(failure_of(verified.error()));
+    }
+    if (verified->changed) {
+      s.stores.invalidate_all();
+    }
+    // A failed check is an answer, not an error: 200 with the domain as it stands and what to fix.
+    json::object body = domain_json(verified->domain.record, verified->domain.store_code);
+    body["check"] =
+        check_json(domains::to_string(ask->method), domains::to_string(verified->check.outcome),
+                   verified->check.message);
+    return json_response(Status::ok, body);
+  });
+}
+
+json::object event_json(const storage::DomainEvent& event) {
+  return json::object{{"from", event.from.empty() ? json::value(nullptr) : json::value(event.from)},
+                      {"to", event.to},
+                      {"reason", event.reason},
+                      {"at", event.at}};
+}
+
+json::object pointing_json(const domains::Pointing& pointing) {
+  json::array found;
+  for (const auto& record : pointing.found) {
+    found.push_back(json::value(record));
+  }
+  json::array expected;
+  for (const auto& record : pointing.expected) {
+    expected.push_back(json::value(record));
+  }
+  json::array fixes;
+  for (const auto& fix : pointing.fixes) {
+    fixes.push_back(json::value(fix));
+  }
+  return json::object{{"status", domains::to_string(pointing.status)},
+                      {"ok", pointing.ok()},
+                      {"found", std::move(found)},
+                      {"expected", std::move(expected)},
+                      {"message", pointing.message},
+                      {"fixes", std::move(fixes)}};
+}
+
+// GET /api/v1/admin/domains/{domain}: the record and its history from one transaction, then
+// where its DNS points (a lookup: after the transaction, on the blocking pool).
+boost::asio::awaitable<Response> get_domain(const Services& s, http::Request& request,
+                                            http::RequestContext& context,
+                                            const RouteParams& params) {
+  const Access access{Who::admin, Via::domain, params.get("domain")};
+  std::optional<json::object> body;
+  PlatformWork read = [&body](Call& call, PlatformTransaction& tx) -> Outcome<Response> {
+    const auto& record = call.domain->record;
+    auto events = storage::domains::events_any(tx, record.domain);
+    if (!events) {
+      return failure_of(events.error());
+    }
+    json::array history;
+    for (const auto& event : *events) {
+      history.push_back(event_json(event));
+    }
+    json::object out = domain_json(record, call.domain->store_code);
+    out["events"] = std::move(history);
+    body = std::move(out);
+    return no_content();
+  };
+  Response refused = co_await serve_platform(s, request, context, access, read);
+  if (!body) {
+    co_return refused;
+  }
+  const std::string name(body->at("domain").as_string());
+  const domains::Pointing pointing =
+      co_await http::offload(s.blocking, [&] { return s.verifier.pointing(name); });
+  (*body)["pointing"] = pointing_json(pointing);
+  co_return json_response(Status::ok, *body);
 }
 
 }  // namespace
@@ -234,8 +405,19 @@ void add_admin_routes(http::Router& router, const Services& services) {
                    list_domains);
   add_tenant_route(router, services, verb::post, "/api/v1/admin/stores/{code}/domains", store,
                    add_domain);
-  add_platform_route(router, services, verb::post, "/api/v1/admin/domains/{domain}/verify", domain,
-                     verify_domain);
+  const Services* s = &services;
+  router.add(core::ContextType::api, verb::post, "/api/v1/admin/domains/{domain}/verify",
+             [s](http::Request& request, http::RequestContext& context,
+                 const RouteParams& params) -> boost::asio::awaitable<Response> {
+               co_return co_await verify_domain(*s, request, context, params);
+             });
+  router.add(core::ContextType::api, verb::get, "/api/v1/admin/domains/{domain}",
+             [s](http::Request& request, http::RequestContext& context,
+                 const RouteParams& params) -> boost::asio::awaitable<Response> {
+               co_return co_await get_domain(*s, request, context, params);
+             });
+  add_tenant_route(router, services, verb::patch, "/api/v1/admin/domains/{domain}", domain,
+                   update_domain);
   add_tenant_route(router, services, verb::delete_, "/api/v1/admin/domains/{domain}", domain,
                    remove_domain);
 }

@@ -519,17 +519,31 @@ json::object store_json(const storage::StoreRecord& store) {
                       {"created_at", store.created_at}};
 }
 
+namespace {
+
+json::value time_or_null(const std::optional<std::int64_t>& at) {
+  return at ? json::value(*at) : json::value(nullptr);
+}
+
+}  // namespace
+
 json::object domain_json(const storage::DomainRecord& domain, std::string_view store_code) {
   json::object out{{"domain", domain.domain},
                    {"store", store_code},
+                   {"state", storage::to_string(domain.state)},
                    {"is_verified", domain.is_verified},
                    {"is_primary", domain.is_primary},
+                   {"primary", domain.is_primary},
+                   {"verified_by", domain.verified_by.empty() ? json::value(nullptr)
+                                                              : json::value(domain.verified_by)},
+                   {"verified_at", time_or_null(domain.verified_at)},
+                   {"checked_at", time_or_null(domain.checked_at)},
+                   {"next_check_at", time_or_null(domain.next_check_at)},
+                   {"failing_since", time_or_null(domain.failing_since)},
+                   {"detached_at", time_or_null(domain.detached_at)},
+                   {"last_result", domain.last_result.empty() ? json::value(nullptr)
+                                                              : json::value(domain.last_result)},
                    {"created_at", domain.created_at}};
-  if (domain.verified_at) {
-    out["verified_at"] = *domain.verified_at;
-  } else {
-    out["verified_at"] = nullptr;
-  }
   // DESIGN.md §4: a TXT record at _orion-verify.<domain>, or Orion answering the token at
   // http://<domain>/.well-known/orion-verify/<token>.
   out["verification"] =

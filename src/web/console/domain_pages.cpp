@@ -1,14 +1,26 @@
-// Custom domains in both consoles: a store owner's /domains (add one, see the TXT record to
-// create, check it, remove it) and the admin's view of every store's domains (/admin/domains,
-// /admin/stores/{code}/domains), where an admin may also mark a domain verified without a check.
-// The check is Services::verifier (src/domains), run on the blocking pool with its own timeout;
-// a domain that passes is marked verified and the store cache emptied, so it routes at once.
+// Custom domains in both consoles (docs/CONSOLE.md, docs/DOMAINS.md): a store owner's /domains
+// (each domain's state in words, the TXT record and the HTTP alternative that prove it, the last
+// check's sentence; add, verify now by DNS or HTTP, mark primary, remove) and a domain's page
+// (its recorded transitions and where its DNS points); the admin's view of every store's domains
+// (/admin/domains with a state filter, /admin/stores/{code}/domains, a domain's page), where an
+// admin may also force a verification or re-check a forced one, and /admin/domains/health.
+//
+// Every check goes through domains::verify / force_verify (src/domains/lifecycle), the one path
+// that records transitions and applies them conditionally; it runs on the blocking pool, outside
+// any transaction. Lookups of where a domain points (DNS) run only on a domain's own page and on
+// the health page, also on the blocking pool. A change of routing empties the store cache so it
+// takes effect on the next request.
 #include <boost/beast/http/field.hpp>
+#include <chrono>
+#include <string_view>
 
 #include "core/domain.hpp"
 #include "core/host.hpp"
 #include "core/text.hpp"
+#include "domains/health.hpp"
+#include "domains/lifecycle.hpp"
 #include "domains/verifier.hpp"
+#include "http/error_status.hpp"
 #include "http/query.hpp"
 #include "storage/domains.hpp"
 #include "storage/stores.hpp"
@@ -24,9 +36,11 @@ using http::RequestContext;
 using http::Response;
 using http::RouteParams;
 using http::Status;
+using storage::DomainRecord;
+using storage::DomainState;
 using verb = boost::beast::http::verb;
 
-// What a domains page shows besides the list: a notice after a redirect, or what went wrong.
+// What a domains page shows besides its data: a notice after a redirect, or what went wrong.
 struct Message {
   std::string notice;
   std::string error;         // the summary (class "error")
@@ -35,18 +49,26 @@ struct Message {
   std::string check_domain;  // the domain whose check failed (its row shows the message)
 };
 
-// The notice of the page a POST redirected to: ?added=D, ?verified=D or ?removed=D.
+// The notice of the page a POST redirected to (?added=D, ?verified=D, ...).
 Message notice_of(const RequestContext& context) {
   const std::string& query = context.resolution->query;
   Message message;
   if (auto d = http::query_param(query, "added")) {
     message.notice = "Added " + *d +
-                     ". Create the TXT record shown for it at your DNS provider, then press "
-                     "\"Check DNS\".";
+                     ". Create the TXT record shown for it at your DNS provider (or point the "
+                     "domain at the platform and use the HTTP check), then verify it.";
   } else if (auto v = http::query_param(query, "verified")) {
-    message.notice = *v + " is verified and now routes to the store.";
+    message.notice = *v + " is verified and routes to the store.";
+  } else if (auto f = http::query_param(query, "forced")) {
+    message.notice = *f +
+                     " is verified by an admin's decision, without a check; it is not re-checked "
+                     "until an admin asks.";
   } else if (auto r = http::query_param(query, "removed")) {
     message.notice = "Removed " + *r + ". It no longer routes to the store.";
+  } else if (auto p = http::query_param(query, "primary")) {
+    message.notice = *p + " is the primary domain: the store's other addresses now redirect to it.";
+  } else if (auto u = http::query_param(query, "unprimary")) {
+    message.notice = *u + " is no longer the primary domain: nothing redirects to it now.";
   }
   return message;
 }
@@ -60,19 +82,135 @@ std::optional<std::string> domain_param(const RouteParams& params) {
   return host->name;
 }
 
-Data domain_item(const storage::DomainRecord& d, const std::string& store_code,
-                 const std::string& base, const Message& message) {
+std::string plural(std::int64_t n, const char* unit) {
+  return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
+}
+
+// "30 days", "72 hours", "90 seconds": a setting as the owner reads it.
+std::string duration_words(std::chrono::seconds duration) {
+  const std::int64_t s = duration.count();
+  if (s > 0 && s % 86400 == 0) {
+    return plural(s / 86400, "day");
+  }
+  if (s > 0 && s % 3600 == 0) {
+    return plural(s / 3600, "hour");
+  }
+  if (s > 0 && s % 60 == 0) {
+    return plural(s / 60, "minute");
+  }
+  return plural(s, "second");
+}
+
+std::string_view verified_by_words(const std::string& by) {
+  if (by == "dns") {
+    return "by its DNS TXT record";
+  }
+  if (by == "http") {
+    return "by HTTP";
+  }
+  if (by == "forced") {
+    return "by an admin, without a check";
+  }
+  return "";
+}
+
+// Since when the domain is in its state.
+std::int64_t since_of(const DomainRecord& d) {
+  switch (d.state) {
+    case DomainState::verified:
+      return d.verified_at.value_or(d.checked_at.value_or(d.created_at));
+    case DomainState::failing:
+      return d.failing_since.value_or(d.checked_at.value_or(d.created_at));
+    case DomainState::detached:
+      return d.detached_at.value_or(d.checked_at.value_or(d.created_at));
+    case DomainState::pending:
+      break;
+  }
+  return d.created_at;
+}
+
+// The state as a sentence: what it means for the shop, and what happens next.
+std::string state_words(const DomainRecord& d, const domains::Policy& policy) {
+  switch (d.state) {
+    case DomainState::pending:
+      return "Pending: not verified yet, so it does not serve the shop.";
+    case DomainState::verified: {
+      std::string words = "Verified";
+      if (const auto by = verified_by_words(d.verified_by); !by.empty()) {
+        words += " ";
+        words += by;
+      }
+      words += ": it serves the shop.";
+      if (d.forced()) {
+        words += " It is not re-checked until an admin asks.";
+      } else if (d.next_check_at) {
+        words += " Next re-check " + utc_time(*d.next_check_at) + ".";
+      }
+      return words;
+    }
+    case DomainState::failing: {
+      const std::int64_t until = d.failing_since.value_or(since_of(d)) + policy.grace.count();
+      return "Failing: a re-check failed. It still serves the shop until " + utc_time(until) +
+             " (a grace period of " + duration_words(policy.grace) +
+             "); if no check passes by then, it stops.";
+    }
+    case DomainState::detached: {
+      const std::int64_t removal =
+          d.detached_at.value_or(since_of(d)) + policy.remove_detached.count();
+      return "Detached: its checks kept failing, so it no longer serves the shop. A passing check "
+             "makes it verified again; otherwise it is removed on " +
+             utc_time(removal) + ".";
+    }
+  }
+  return "";
+}
+
+// What removing the domain means, said before the owner confirms.
+std::string quarantine_words(const std::string& domain, const domains::Policy& policy) {
+  std::string words =
+      "Removing " + domain + " stops it serving the shop at once and deletes its verification.";
+  if (policy.quarantine.count() > 0) {
+    words += " No other store can add it for " + duration_words(policy.quarantine) +
+             " (this store can add it again at any time, and must verify it again).";
+  }
+  return words;
+}
+
+std::string http_path(const DomainRecord& d) {
+  return "/.well-known/orion-verify/" + d.verification_token;
+}
+
+// One domain's data for the lists and its page. `url` is the domain's URL in this console
+// (…/domains/{domain}); its actions are below it.
+Data domain_item(const DomainRecord& d, const std::string& store_code, const std::string& url,
+                 const domains::Policy& policy, const Message& message) {
   Data item;
   item.set("name", d.domain);
   item.set("store_code", store_code);
-  item.set("verified", d.is_verified);
+  item.set("state", std::string(storage::to_string(d.state)));
+  item.set("state_words", state_words(d, policy));
+  item.set("since", utc_time(since_of(d)));
   item.set("primary", d.is_primary);
-  item.set("state", d.is_verified ? std::string("verified") : std::string("pending"));
-  item.set("since", utc_time(d.is_verified && d.verified_at ? *d.verified_at : d.created_at));
+  item.set("routes", storage::routes(d.state));
+  item.set("can_mark_primary", storage::routes(d.state) && !d.is_primary);
+  item.set("forced", d.forced());
+  item.set("verified", d.state == DomainState::verified);
   item.set("record_name", domains::record_name(d.domain));
   item.set("record_value", domains::record_value(d.verification_token));
-  item.set("verify_url", base + "/domains/" + d.domain + "/verify");
-  item.set("remove_url", base + "/domains/" + d.domain + "/remove");
+  item.set("http_url", "http://" + d.domain + http_path(d));
+  item.set("http_path", http_path(d));
+  item.set("http_body", domains::record_value(d.verification_token));
+  if (!d.last_result.empty()) {
+    item.set("last_result", d.last_result);
+  }
+  if (d.checked_at) {
+    item.set("checked_at", utc_time(*d.checked_at));
+  }
+  item.set("url", url);
+  item.set("verify_url", url + "/verify");
+  item.set("primary_url", url + "/primary");
+  item.set("remove_url", url + "/remove");
+  item.set("quarantine_words", quarantine_words(d.domain, policy));
   if (!message.check_domain.empty() && message.check_domain == d.domain) {
     item.set("check_error", message.error);
   }
@@ -92,37 +230,94 @@ void set_message(Data& data, const Message& message) {
   data.set("domain_value", message.domain_value);
 }
 
-// Runs the DNS check of a pending domain and, when it passes, marks the domain verified, in the
-// same store and with the same token that were checked (it may have been removed and added
-// again meanwhile). Blocking: call it through console.blocking. No transaction stays open
-// during the lookup, which can take the verifier's whole timeout.
-core::Result<domains::Check> check_and_mark(const Services& s, const storage::DomainRecord& d) {
-  domains::Check check = s.verifier.check(d.domain, d.verification_token);
-  if (!check.verified()) {
-    return check;
+Data events_data(const std::vector<storage::DomainEvent>& events) {
+  Data list{Data::type::list};
+  for (const storage::DomainEvent& e : events) {
+    Data item;
+    item.set("at", utc_time(e.at));
+    item.set("from", e.from.empty() ? std::string("(new)") : e.from);
+    item.set("to", e.to);
+    item.set("reason", e.reason);
+    list.push_back(item);
   }
-  auto tx = s.database.begin_platform();
-  if (!tx) {
-    return tx.error();
-  }
-  auto now = storage::domains::find_any(*tx, d.domain);
-  if (!now) {
-    return now.error();
-  }
-  if (!*now || (*now)->record.store_id != d.store_id ||
-      (*now)->record.verification_token != d.verification_token) {
-    return core::make_error(core::Errc::conflict, "the domain " + d.domain +
-                                                      " changed while it was checked; reload "
-                                                      "the page and check it again");
-  }
-  if (auto marked = storage::domains::mark_verified(*tx, d.domain); !marked) {
-    return marked.error();
-  }
-  if (auto done = tx->commit(); !done) {
-    return done.error();
-  }
-  return check;
+  return list;
 }
+
+std::string_view pointing_words(domains::Pointing::Status status) {
+  switch (status) {
+    case domains::Pointing::Status::points_here:
+      return "points here";
+    case domains::Pointing::Status::points_elsewhere:
+      return "points elsewhere";
+    case domains::Pointing::Status::no_records:
+      return "has no A, AAAA or CNAME record";
+    case domains::Pointing::Status::lookup_failed:
+      return "could not be looked up";
+  }
+  return "";
+}
+
+Data lines(const std::vector<std::string>& values) {
+  Data list{Data::type::list};
+  for (const std::string& v : values) {
+    list.push_back(Data(v));
+  }
+  return list;
+}
+
+Data pointing_data(const domains::Pointing& p) {
+  Data data;
+  data.set("status", std::string(domains::to_string(p.status)));
+  data.set("words", std::string(pointing_words(p.status)));
+  data.set("ok", p.ok());
+  data.set("message", p.message);
+  data.set("found", lines(p.found));
+  data.set("has_found", !p.found.empty());
+  data.set("expected", lines(p.expected));
+  data.set("has_expected", !p.expected.empty());
+  data.set("fixes", lines(p.fixes));
+  data.set("has_fixes", !p.fixes.empty());
+  return data;
+}
+
+// A POST's verification method: the form's `method` ("dns" when absent).
+std::optional<domains::Method> method_of(const Visit& visit) {
+  const std::string_view text = core::text::trim(visit.form.text("method"));
+  return text.empty() ? std::optional(domains::Method::dns) : domains::parse_method(text);
+}
+
+// A primary form's `primary`: "1" marks, "0" un-marks; none otherwise.
+std::optional<bool> primary_of(const Visit& visit) {
+  const std::string_view text = visit.form.text("primary");
+  if (text == "1") {
+    return true;
+  }
+  if (text == "0") {
+    return false;
+  }
+  return std::nullopt;
+}
+
+// Why `add` refused a domain, for the owner: the storage layer's sentence (already in use,
+// held back by another store's quarantine, the store's limit), capitalised.
+std::string refusal(const core::Error& error) {
+  std::string text = error.message;
+  if (!text.empty() && text.front() >= 'a' && text.front() <= 'z') {
+    text.front() = static_cast<char>(text.front() - 'a' + 'A');
+  }
+  if (!text.empty() && text.back() != '.') {
+    text += '.';
+  }
+  return text;
+}
+
+// What a domain's page shows beyond its record: its history and where it points now.
+struct Detail {
+  DomainRecord record;
+  std::string store_code;
+  std::vector<storage::DomainEvent> events;
+  domains::Pointing pointing;
+};
 
 // ---- The store dashboard (owners and admins) ----
 
@@ -130,7 +325,7 @@ asio::awaitable<Response> show_store_domains(const Console& console, RequestCont
                                              Visit& visit, Status status, const Message& message) {
   const Services& s = console.services();
   auto listed =
-      co_await console.blocking([&s, &visit]() -> core::Result<std::vector<storage::DomainRecord>> {
+      co_await console.blocking([&s, &visit]() -> core::Result<std::vector<DomainRecord>> {
         auto tx = s.database.begin(*visit.scope.tenant);
         if (!tx) {
           return tx.error();
@@ -141,19 +336,98 @@ asio::awaitable<Response> show_store_domains(const Console& console, RequestCont
     co_return console.failure(context, visit, listed.error());
   }
   const std::string code = context.resolution->store->code;
-  const std::string base = visit.url("");
   Data data = console.page_data(context, visit, "Domains");
   set_message(data, message);
   data.set("add_url", visit.url("/domains"));
   data.set("has_domains", !listed->empty());
   data.set("platform_domain", s.platform.domain());
   data.set("subdomain", code + "." + s.platform.domain());
+  data.set("limit", std::to_string(s.domain_policy.max_per_store));
+  data.set("grace", duration_words(s.domain_policy.grace));
   Data items{Data::type::list};
-  for (const storage::DomainRecord& d : *listed) {
-    items.push_back(domain_item(d, code, base, message));
+  for (const DomainRecord& d : *listed) {
+    items.push_back(
+        domain_item(d, code, visit.url("/domains/" + d.domain), s.domain_policy, message));
   }
   data.set("domains", items);
   co_return console.render(status, "console/domains", data);
+}
+
+// The response for a domain's page: its record, history and pointing report, or `instead`.
+struct DetailLoad {
+  std::optional<Detail> detail;
+  std::optional<Response> instead;
+};
+
+Response render_detail(const Console& console, RequestContext& context, Visit& visit,
+                       const Detail& detail, bool admin, Status status, const Message& message) {
+  const Services& s = console.services();
+  Data data = console.page_data(context, visit, detail.record.domain);
+  set_message(data, message);
+  const std::string url = visit.url("/domains/" + detail.record.domain);
+  data.set("domain", domain_item(detail.record, detail.store_code, url, s.domain_policy, message));
+  data.set("admin", admin);
+  data.set("list_url",
+           admin ? visit.url("/stores/" + detail.store_code + "/domains") : visit.url("/domains"));
+  data.set("store_code", detail.store_code);
+  data.set("events", events_data(detail.events));
+  data.set("has_events", !detail.events.empty());
+  data.set("pointing", pointing_data(detail.pointing));
+  data.set("subdomain", detail.store_code + "." + s.platform.domain());
+  return console.render(status, "console/domain", data);
+}
+
+asio::awaitable<DetailLoad> load_store_detail(const Console& console, RequestContext& context,
+                                              Visit& visit, const std::string& domain) {
+  const Services& s = console.services();
+  const std::string code = context.resolution->store->code;
+  auto loaded = co_await console.blocking(
+      [&s, &visit, &domain, &code]() -> core::Result<std::optional<Detail>> {
+        Detail detail;
+        {
+          auto tx = s.database.begin(*visit.scope.tenant);
+          if (!tx) {
+            return tx.error();
+          }
+          auto found = storage::domains::find(*tx, domain);
+          if (!found) {
+            return found.error();
+          }
+          if (!*found) {
+            return std::optional<Detail>();
+          }
+          detail.record = std::move(**found);
+          auto events = storage::domains::events(*tx, domain);
+          if (!events) {
+            return events.error();
+          }
+          detail.events = std::move(*events);
+        }
+        // The lookups run after the transaction ended: they may take the resolver's timeout.
+        detail.store_code = code;
+        detail.pointing = s.verifier.pointing(domain);
+        return std::optional<Detail>(std::move(detail));
+      });
+  if (!loaded) {
+    co_return DetailLoad{{}, console.failure(context, visit, loaded.error())};
+  }
+  if (!*loaded) {
+    co_return DetailLoad{
+        {},
+        console.error_page(context, visit.scope, Status::not_found, "No such domain",
+                           "This store has no domain " + domain + ".", visit.who)};
+  }
+  co_return DetailLoad{std::move(**loaded), {}};
+}
+
+asio::awaitable<Response> show_store_detail(const Console& console, RequestContext& context,
+                                            Visit& visit, const std::string& domain, Status status,
+                                            const Message& message) {
+  DetailLoad load = co_await load_store_detail(console, context, visit, domain);
+  if (load.instead) {
+    co_return std::move(*load.instead);
+  }
+  co_return render_detail(console, context, visit, *load.detail, false, status, message);
 }
 
 asio::awaitable<Response> store_domains(const Console& console, Request&, RequestContext& context,
@@ -161,6 +435,18 @@ asio::awaitable<Response> store_domains(const Console& console, Request&, Reques
   // Named, not temporaries: GCC 12 may destroy a temporary argument of a co_await twice.
   const Message notice = notice_of(context);
   co_return co_await show_store_domains(console, context, visit, Status::ok, notice);
+}
+
+asio::awaitable<Response> store_domain(const Console& console, Request&, RequestContext& context,
+                                       const RouteParams& params, Visit& visit) {
+  const auto domain = domain_param(params);
+  if (!domain) {
+    co_return console.error_page(context, visit.scope, Status::not_found, "No such domain",
+                                 "This store has no such domain.", visit.who);
+  }
+  const std::string name = *domain;
+  const Message notice = notice_of(context);
+  co_return co_await show_store_detail(console, context, visit, name, Status::ok, notice);
 }
 
 asio::awaitable<Response> add_store_domain(const Console& console, Request&,
@@ -188,18 +474,20 @@ asio::awaitable<Response> add_store_domain(const Console& console, Request&,
     if (!tx) {
       return tx.error();
     }
-    if (auto row = storage::domains::add(*tx, domain); !row) {
+    const storage::domains::AddRules rules{s.domain_policy.max_per_store};
+    if (auto row = storage::domains::add(*tx, domain, rules); !row) {
       return row.error();
     }
     return tx->commit();
   });
   if (!added) {
-    if (added.error().code != core::Errc::conflict) {
+    const Status status = http::status_of(added.error().code);
+    if (status != Status::conflict && status != Status::unprocessable_entity) {
       co_return console.failure(context, visit, added.error());
     }
-    message.field_error = domain + " is already in use by a store on this platform.";
+    message.field_error = refusal(added.error());
     message.error = "The domain was not added: " + message.field_error;
-    co_return co_await show_store_domains(console, context, visit, Status::conflict, message);
+    co_return co_await show_store_domains(console, context, visit, status, message);
   }
   s.stores.invalidate_all();
   co_return redirect(Status::see_other, visit.url("/domains?added=" + domain));
@@ -207,7 +495,7 @@ asio::awaitable<Response> add_store_domain(const Console& console, Request&,
 
 // The store's own domain named by the route, or the response to send instead (404).
 struct Found {
-  std::optional<storage::DomainRecord> record;
+  std::optional<DomainRecord> record;
   std::optional<Response> instead;
 };
 
@@ -221,7 +509,7 @@ asio::awaitable<Found> find_store_domain(const Console& console, RequestContext&
                                        "This store has no such domain.", visit.who)};
   }
   auto found = co_await console.blocking(
-      [&s, &visit, &domain]() -> core::Result<std::optional<storage::DomainRecord>> {
+      [&s, &visit, &domain]() -> core::Result<std::optional<DomainRecord>> {
         auto tx = s.database.begin(*visit.scope.tenant);
         if (!tx) {
           return tx.error();
@@ -239,6 +527,24 @@ asio::awaitable<Found> find_store_domain(const Console& console, RequestContext&
   co_return Found{std::move(**found), {}};
 }
 
+// Where a dashboard form came from: the domain's page when its hidden "back" is "detail".
+bool from_detail(const Visit& visit) { return visit.form.text("back") == "detail"; }
+
+std::string store_back_url(const Visit& visit, const std::string& domain, std::string_view key) {
+  const std::string page = from_detail(visit) ? "/domains/" + domain + "?" : "/domains?";
+  return visit.url(page + std::string(key) + "=" + domain);
+}
+
+// The page a failed dashboard action shows again, with `message`.
+asio::awaitable<Response> store_refusal(const Console& console, RequestContext& context,
+                                        Visit& visit, const std::string& domain, Status status,
+                                        const Message& message) {
+  if (from_detail(visit)) {
+    co_return co_await show_store_detail(console, context, visit, domain, status, message);
+  }
+  co_return co_await show_store_domains(console, context, visit, status, message);
+}
+
 asio::awaitable<Response> verify_store_domain(const Console& console, Request&,
                                               RequestContext& context, const RouteParams& params,
                                               Visit& visit) {
@@ -247,22 +553,77 @@ asio::awaitable<Response> verify_store_domain(const Console& console, Request&,
   if (found.instead) {
     co_return std::move(*found.instead);
   }
-  const storage::DomainRecord& d = *found.record;
-  if (!d.is_verified) {
-    auto check = co_await console.blocking([&s, &d] { return check_and_mark(s, d); });
-    if (!check) {
-      co_return console.failure(context, visit, check.error());
-    }
-    if (!check->verified()) {
-      Message message;
-      message.error = check->message;
-      message.check_domain = d.domain;
-      co_return co_await show_store_domains(console, context, visit, Status::unprocessable_entity,
-                                            message);
-    }
+  const std::string domain = found.record->domain;
+  const auto method = method_of(visit);
+  if (!method) {
+    Message message;
+    message.error = "Choose how to verify " + domain + ": by DNS or by HTTP.";
+    message.check_domain = domain;
+    co_return co_await store_refusal(console, context, visit, domain, Status::unprocessable_entity,
+                                     message);
+  }
+  const domains::Method how = *method;
+  auto verified = co_await console.blocking([&s, &domain, how] {
+    return domains::verify(s.database, s.verifier, s.domain_policy, domain, how,
+                           domains::Trigger::owner);
+  });
+  if (!verified) {
+    co_return console.failure(context, visit, verified.error());
+  }
+  if (verified->changed) {
     s.stores.invalidate_all();
   }
-  co_return redirect(Status::see_other, visit.url("/domains?verified=" + d.domain));
+  if (!verified->check.verified()) {
+    Message message;
+    message.error = verified->check.message;
+    message.check_domain = domain;
+    co_return co_await store_refusal(console, context, visit, domain, Status::unprocessable_entity,
+                                     message);
+  }
+  co_return redirect(Status::see_other, store_back_url(visit, domain, "verified"));
+}
+
+asio::awaitable<Response> primary_store_domain(const Console& console, Request&,
+                                               RequestContext& context, const RouteParams& params,
+                                               Visit& visit) {
+  const Services& s = console.services();
+  Found found = co_await find_store_domain(console, context, params, visit);
+  if (found.instead) {
+    co_return std::move(*found.instead);
+  }
+  const std::string domain = found.record->domain;
+  const auto primary = primary_of(visit);
+  if (!primary) {
+    Message message;
+    message.error = "Say whether " + domain + " should be primary (1) or not (0).";
+    message.check_domain = domain;
+    co_return co_await store_refusal(console, context, visit, domain, Status::unprocessable_entity,
+                                     message);
+  }
+  const bool mark = *primary;
+  auto changed = co_await console.blocking([&s, &visit, &domain, mark]() -> core::Result<void> {
+    auto tx = s.database.begin(*visit.scope.tenant);
+    if (!tx) {
+      return tx.error();
+    }
+    if (auto row = storage::domains::set_primary(*tx, domain, mark); !row) {
+      return row.error();
+    }
+    return tx->commit();
+  });
+  if (!changed) {
+    if (changed.error().code != core::Errc::conflict) {
+      co_return console.failure(context, visit, changed.error());
+    }
+    Message message;
+    message.error = refusal(changed.error());
+    message.check_domain = domain;
+    co_return co_await store_refusal(console, context, visit, domain, Status::conflict, message);
+  }
+  // The primary domain decides redirects for every request of the store: at once.
+  s.stores.invalidate_all();
+  co_return redirect(Status::see_other,
+                     store_back_url(visit, domain, mark ? "primary" : "unprimary"));
 }
 
 asio::awaitable<Response> remove_store_domain(const Console& console, Request&,
@@ -279,7 +640,9 @@ asio::awaitable<Response> remove_store_domain(const Console& console, Request&,
     if (!tx) {
       return tx.error();
     }
-    if (auto gone = storage::domains::remove(*tx, domain); !gone) {
+    if (auto gone = storage::domains::remove(*tx, domain, "removed by the store's owner",
+                                             s.domain_policy.quarantine);
+        !gone) {
       return gone.error();
     }
     return tx->commit();
@@ -293,14 +656,17 @@ asio::awaitable<Response> remove_store_domain(const Console& console, Request&,
 
 // ---- The admin console ----
 
-// One admin list: every store's domains, or (with `store`) one store's, with its add form.
+// One admin list: every store's domains (optionally in one state), or one store's, with its
+// add form; and how many domains are in each state.
 struct AdminList {
   std::optional<storage::StoreRecord> store;
   std::vector<storage::domains::PlatformDomain> domains;
+  storage::domains::StateCounts counts;
 };
 
 // Every store's domains, or those of the store `code` (Errc::not_found when there is none).
-core::Result<AdminList> load_admin_list(const Services& s, const std::optional<std::string>& code) {
+core::Result<AdminList> load_admin_list(const Services& s, const std::optional<std::string>& code,
+                                        std::optional<DomainState> state) {
   auto tx = s.database.begin_platform();
   if (!tx) {
     return tx.error();
@@ -319,33 +685,56 @@ core::Result<AdminList> load_admin_list(const Services& s, const std::optional<s
   if (!domains) {
     return domains.error();
   }
-  list.domains = std::move(*domains);
+  for (auto& d : *domains) {
+    if (!state || d.record.state == *state) {
+      list.domains.push_back(std::move(d));
+    }
+  }
+  auto counts = storage::domains::count_states(*tx);
+  if (!counts) {
+    return counts.error();
+  }
+  list.counts = *counts;
   return list;
 }
 
-// The admin page a verify or remove form came from: the domain's store's domains page when its
-// hidden field "back" is "store", else /admin/domains.
-std::optional<std::string> back_of(const Visit& visit,
-                                   const storage::domains::PlatformDomain& domain) {
-  if (visit.form.text("back") == "store") {
-    return domain.store_code;
-  }
-  return std::nullopt;
+// Where an admin form came from (its hidden "back"): the domain's store's page ("store"), the
+// domain's page ("detail"), or /admin/domains.
+enum class Back : std::uint8_t { all, store, detail };
+
+Back back_of(const Visit& visit) {
+  const std::string_view back = visit.form.text("back");
+  return back == "store" ? Back::store : back == "detail" ? Back::detail : Back::all;
 }
 
-std::string admin_page_url(const Visit& visit, const std::optional<std::string>& code) {
-  return code ? visit.url("/stores/" + *code + "/domains") : visit.url("/domains");
+std::string admin_back_url(const Visit& visit, const storage::domains::PlatformDomain& d,
+                           std::string_view key) {
+  const std::string& name = d.record.domain;
+  std::string page;
+  switch (back_of(visit)) {
+    case Back::store:
+      page = "/stores/" + d.store_code + "/domains?";
+      break;
+    case Back::detail:
+      page = "/domains/" + name + "?";
+      break;
+    case Back::all:
+      page = "/domains?";
+      break;
+  }
+  return visit.url(page + std::string(key) + "=" + name);
 }
 
 asio::awaitable<Response> show_admin_domains(const Console& console, RequestContext& context,
                                              Visit& visit, const std::optional<std::string>& code,
-                                             Status status, const Message& message) {
+                                             std::optional<DomainState> state, Status status,
+                                             const Message& message) {
   const Services& s = console.services();
-  auto list = co_await console.blocking([&s, &code] { return load_admin_list(s, code); });
+  auto list =
+      co_await console.blocking([&s, &code, state] { return load_admin_list(s, code, state); });
   if (!list) {
     co_return console.failure(context, visit, list.error());
   }
-  const std::string base = visit.url("");
   Data data = console.page_data(
       context, visit, list->store ? "Domains of " + list->store->name : std::string("Domains"));
   set_message(data, message);
@@ -355,13 +744,37 @@ asio::awaitable<Response> show_admin_domains(const Console& console, RequestCont
     data.set("store_name", list->store->name);
     data.set("store_url", visit.url("/stores/" + list->store->code));
     data.set("add_url", visit.url("/stores/" + list->store->code + "/domains"));
-    data.set("all_url", visit.url("/domains"));
     data.set("back", "store");
+  } else {
+    // The filter links, with how many domains each state has across every store.
+    const auto& c = list->counts;
+    Data filters{Data::type::list};
+    const std::pair<const char*, std::int64_t> states[] = {{"pending", c.pending},
+                                                           {"verified", c.verified},
+                                                           {"failing", c.failing},
+                                                           {"detached", c.detached}};
+    for (const auto& [name, count] : states) {
+      Data f;
+      f.set("name", std::string(name));
+      f.set("count", std::to_string(count));
+      f.set("url", visit.url(std::string("/domains?state=") + name));
+      f.set("current", state && storage::to_string(*state) == name);
+      filters.push_back(f);
+    }
+    data.set("filters", filters);
+    data.set("total", std::to_string(c.pending + c.verified + c.failing + c.detached));
+    data.set("filtered", state.has_value());
+    if (state) {
+      data.set("state_filter", std::string(storage::to_string(*state)));
+    }
   }
+  data.set("all_url", visit.url("/domains"));
+  data.set("health_url", visit.url("/domains/health"));
   data.set("has_domains", !list->domains.empty());
   Data items{Data::type::list};
   for (const auto& d : list->domains) {
-    Data item = domain_item(d.record, d.store_code, base, message);
+    Data item = domain_item(d.record, d.store_code, visit.url("/domains/" + d.record.domain),
+                            s.domain_policy, message);
     item.set("store_domains_url", visit.url("/stores/" + d.store_code + "/domains"));
     items.push_back(item);
   }
@@ -372,23 +785,34 @@ asio::awaitable<Response> show_admin_domains(const Console& console, RequestCont
 asio::awaitable<Response> admin_domains(const Console& console, Request&, RequestContext& context,
                                         const RouteParams&, Visit& visit) {
   const std::optional<std::string> all;
+  std::optional<DomainState> state;
+  if (auto text = http::query_param(context.resolution->query, "state"); text && !text->empty()) {
+    state = storage::parse_domain_state(*text);
+    if (!state) {
+      co_return console.error_page(context, visit.scope, Status::bad_request, "No such state",
+                                   "A domain is pending, verified, failing or detached.",
+                                   visit.who);
+    }
+  }
   const Message notice = notice_of(context);
-  co_return co_await show_admin_domains(console, context, visit, all, Status::ok, notice);
+  co_return co_await show_admin_domains(console, context, visit, all, state, Status::ok, notice);
 }
 
 asio::awaitable<Response> admin_store_domains(const Console& console, Request&,
                                               RequestContext& context, const RouteParams& params,
                                               Visit& visit) {
   const std::optional<std::string> code(params.get("code"));
+  const std::optional<DomainState> any;
   const Message notice = notice_of(context);
-  co_return co_await show_admin_domains(console, context, visit, code, Status::ok, notice);
+  co_return co_await show_admin_domains(console, context, visit, code, any, Status::ok, notice);
 }
 
 asio::awaitable<Response> admin_add_domain(const Console& console, Request&,
                                            RequestContext& context, const RouteParams& params,
                                            Visit& visit) {
   const Services& s = console.services();
-  const std::string code(params.get("code"));
+  const std::optional<std::string> code(params.get("code"));
+  const std::optional<DomainState> any;
   Message message;
   message.domain_value = std::string(core::text::trim(visit.form.text("domain")));
   auto valid = core::validate_custom_domain(message.domain_value, s.platform.domain());
@@ -396,7 +820,7 @@ asio::awaitable<Response> admin_add_domain(const Console& console, Request&,
     message.field_error = message.domain_value.empty() ? "Enter a domain, e.g. shop.example.com."
                                                        : valid.error().message;
     message.error = "The domain was not added: " + message.field_error;
-    co_return co_await show_admin_domains(console, context, visit, code,
+    co_return co_await show_admin_domains(console, context, visit, code, any,
                                           Status::unprocessable_entity, message);
   }
   const std::string domain = *valid;
@@ -407,7 +831,7 @@ asio::awaitable<Response> admin_add_domain(const Console& console, Request&,
       if (!tx) {
         return tx.error();
       }
-      auto found = storage::stores::get_by_code(*tx, code);
+      auto found = storage::stores::get_by_code(*tx, *code);
       if (!found) {
         return found.error();
       }
@@ -418,7 +842,8 @@ asio::awaitable<Response> admin_add_domain(const Console& console, Request&,
     if (!tx) {
       return tx.error();
     }
-    if (auto row = storage::domains::add(*tx, domain); !row) {
+    const storage::domains::AddRules rules{s.domain_policy.max_per_store};
+    if (auto row = storage::domains::add(*tx, domain, rules); !row) {
       return row.error();
     }
     return tx->commit();
@@ -427,12 +852,14 @@ asio::awaitable<Response> admin_add_domain(const Console& console, Request&,
     if (added.error().code != core::Errc::conflict) {
       co_return console.failure(context, visit, added.error());
     }
-    message.field_error = domain + " is already in use by a store on this platform.";
+    message.field_error = refusal(added.error());
     message.error = "The domain was not added: " + message.field_error;
-    co_return co_await show_admin_domains(console, context, visit, code, Status::conflict, message);
+    co_return co_await show_admin_domains(console, context, visit, code, any, Status::conflict,
+                                          message);
   }
   s.stores.invalidate_all();
-  co_return redirect(Status::see_other, admin_page_url(visit, code) + "?added=" + domain);
+  co_return redirect(Status::see_other,
+                     visit.url("/stores/" + *code + "/domains") + "?added=" + domain);
 }
 
 // Any store's domain named by the route, or the response to send instead (404).
@@ -441,14 +868,20 @@ struct FoundAny {
   std::optional<Response> instead;
 };
 
+Response no_domain(const Console& console, RequestContext& context, const Visit& visit,
+                   const std::string& domain) {
+  return console.error_page(context, visit.scope, Status::not_found, "No such domain",
+                            domain.empty() ? std::string("No store has such a domain.")
+                                           : "No store has the domain " + domain + ".",
+                            visit.who);
+}
+
 asio::awaitable<FoundAny> find_any_domain(const Console& console, RequestContext& context,
                                           const RouteParams& params, Visit& visit) {
   const Services& s = console.services();
   const auto domain = domain_param(params);
   if (!domain) {
-    co_return FoundAny{{},
-                       console.error_page(context, visit.scope, Status::not_found, "No such domain",
-                                          "No store has such a domain.", visit.who)};
+    co_return FoundAny{{}, no_domain(console, context, visit, "")};
   }
   auto found = co_await console.blocking(
       [&s, &domain]() -> core::Result<std::optional<storage::domains::PlatformDomain>> {
@@ -462,11 +895,79 @@ asio::awaitable<FoundAny> find_any_domain(const Console& console, RequestContext
     co_return FoundAny{{}, console.failure(context, visit, found.error())};
   }
   if (!*found) {
-    co_return FoundAny{{},
-                       console.error_page(context, visit.scope, Status::not_found, "No such domain",
-                                          "No store has the domain " + *domain + ".", visit.who)};
+    co_return FoundAny{{}, no_domain(console, context, visit, *domain)};
   }
   co_return FoundAny{std::move(**found), {}};
+}
+
+asio::awaitable<Response> show_admin_detail(const Console& console, RequestContext& context,
+                                            Visit& visit, const std::string& domain, Status status,
+                                            const Message& message) {
+  const Services& s = console.services();
+  auto loaded = co_await console.blocking([&s, &domain]() -> core::Result<std::optional<Detail>> {
+    Detail detail;
+    {
+      auto tx = s.database.begin_platform();
+      if (!tx) {
+        return tx.error();
+      }
+      auto found = storage::domains::find_any(*tx, domain);
+      if (!found) {
+        return found.error();
+      }
+      if (!*found) {
+        return std::optional<Detail>();
+      }
+      detail.record = std::move((*found)->record);
+      detail.store_code = std::move((*found)->store_code);
+      auto events = storage::domains::events_any(*tx, domain);
+      if (!events) {
+        return events.error();
+      }
+      detail.events = std::move(*events);
+    }
+    // The lookups run after the transaction ended: they may take the resolver's timeout.
+    detail.pointing = s.verifier.pointing(domain);
+    return std::optional<Detail>(std::move(detail));
+  });
+  if (!loaded) {
+    co_return console.failure(context, visit, loaded.error());
+  }
+  if (!*loaded) {
+    co_return no_domain(console, context, visit, domain);
+  }
+  co_return render_detail(console, context, visit, **loaded, true, status, message);
+}
+
+asio::awaitable<Response> admin_domain(const Console& console, Request&, RequestContext& context,
+                                       const RouteParams& params, Visit& visit) {
+  const auto domain = domain_param(params);
+  if (!domain) {
+    co_return no_domain(console, context, visit, "");
+  }
+  const std::string name = *domain;
+  const Message notice = notice_of(context);
+  co_return co_await show_admin_detail(console, context, visit, name, Status::ok, notice);
+}
+
+// The page a failed admin action shows again, with `message`.
+asio::awaitable<Response> admin_refusal(const Console& console, RequestContext& context,
+                                        Visit& visit, const storage::domains::PlatformDomain& d,
+                                        Status status, const Message& message) {
+  const std::optional<DomainState> any;
+  switch (back_of(visit)) {
+    case Back::detail:
+      co_return co_await show_admin_detail(console, context, visit, d.record.domain, status,
+                                           message);
+    case Back::store: {
+      const std::optional<std::string> code(d.store_code);
+      co_return co_await show_admin_domains(console, context, visit, code, any, status, message);
+    }
+    case Back::all:
+      break;
+  }
+  const std::optional<std::string> all;
+  co_return co_await show_admin_domains(console, context, visit, all, any, status, message);
 }
 
 asio::awaitable<Response> admin_verify_domain(const Console& console, Request&,
@@ -477,52 +978,67 @@ asio::awaitable<Response> admin_verify_domain(const Console& console, Request&,
   if (found.instead) {
     co_return std::move(*found.instead);
   }
-  const storage::DomainRecord& d = found.domain->record;
-  const auto back = back_of(visit, *found.domain);
-  if (!d.is_verified) {
-    if (visit.form.text("force") == "1") {
-      // An admin's decision: no check. (Issue 6 keeps such domains out of re-checks.)
-      auto marked = co_await console.blocking([&s, &d]() -> core::Result<void> {
-        auto tx = s.database.begin_platform();
-        if (!tx) {
-          return tx.error();
-        }
-        if (auto row = storage::domains::mark_verified(*tx, d.domain); !row) {
-          return row.error();
-        }
-        return tx->commit();
-      });
-      if (!marked) {
-        co_return console.failure(context, visit, marked.error());
-      }
-    } else {
-      auto check = co_await console.blocking([&s, &d] { return check_and_mark(s, d); });
-      if (!check) {
-        co_return console.failure(context, visit, check.error());
-      }
-      if (!check->verified()) {
-        Message message;
-        message.error = check->message;
-        message.check_domain = d.domain;
-        co_return co_await show_admin_domains(console, context, visit, back,
-                                              Status::unprocessable_entity, message);
-      }
+  const storage::domains::PlatformDomain& d = *found.domain;
+  const std::string domain = d.record.domain;
+  if (visit.form.text("force") == "1") {
+    // An admin's decision without a check; kept out of the scheduled re-checks.
+    auto forced = co_await console.blocking(
+        [&s, &domain] { return domains::force_verify(s.database, domain); });
+    if (!forced) {
+      co_return console.failure(context, visit, forced.error());
     }
     s.stores.invalidate_all();
+    co_return redirect(Status::see_other, admin_back_url(visit, d, "verified"));
   }
-  co_return redirect(Status::see_other, admin_page_url(visit, back) + "?verified=" + d.domain);
+  const auto method = method_of(visit);
+  if (!method) {
+    Message message;
+    message.error = "Choose how to verify " + domain + ": by DNS or by HTTP.";
+    message.check_domain = domain;
+    co_return co_await admin_refusal(console, context, visit, d, Status::unprocessable_entity,
+                                     message);
+  }
+  const domains::Method how = *method;
+  // An admin's check is real also for a forced domain: this is its "re-check".
+  auto verified = co_await console.blocking([&s, &domain, how] {
+    return domains::verify(s.database, s.verifier, s.domain_policy, domain, how,
+                           domains::Trigger::admin);
+  });
+  if (!verified) {
+    co_return console.failure(context, visit, verified.error());
+  }
+  if (verified->changed) {
+    s.stores.invalidate_all();
+  }
+  if (!verified->check.verified()) {
+    Message message;
+    message.error = verified->check.message;
+    message.check_domain = domain;
+    co_return co_await admin_refusal(console, context, visit, d, Status::unprocessable_entity,
+                                     message);
+  }
+  co_return redirect(Status::see_other, admin_back_url(visit, d, "verified"));
 }
 
-asio::awaitable<Response> admin_remove_domain(const Console& console, Request&,
-                                              RequestContext& context, const RouteParams& params,
-                                              Visit& visit) {
+asio::awaitable<Response> admin_primary_domain(const Console& console, Request&,
+                                               RequestContext& context, const RouteParams& params,
+                                               Visit& visit) {
   const Services& s = console.services();
   FoundAny found = co_await find_any_domain(console, context, params, visit);
   if (found.instead) {
     co_return std::move(*found.instead);
   }
   const storage::domains::PlatformDomain& d = *found.domain;
-  auto removed = co_await console.blocking([&s, &d]() -> core::Result<void> {
+  const auto primary = primary_of(visit);
+  if (!primary) {
+    Message message;
+    message.error = "Say whether " + d.record.domain + " should be primary (1) or not (0).";
+    message.check_domain = d.record.domain;
+    co_return co_await admin_refusal(console, context, visit, d, Status::unprocessable_entity,
+                                     message);
+  }
+  const bool mark = *primary;
+  auto changed = co_await console.blocking([&s, &d, mark]() -> core::Result<void> {
     storage::StoreRecord store;
     {
       auto tx = s.database.begin_platform();
@@ -540,7 +1056,41 @@ asio::awaitable<Response> admin_remove_domain(const Console& console, Request&,
     if (!tx) {
       return tx.error();
     }
-    if (auto gone = storage::domains::remove(*tx, d.record.domain); !gone) {
+    if (auto row = storage::domains::set_primary(*tx, d.record.domain, mark); !row) {
+      return row.error();
+    }
+    return tx->commit();
+  });
+  if (!changed) {
+    if (changed.error().code != core::Errc::conflict) {
+      co_return console.failure(context, visit, changed.error());
+    }
+    Message message;
+    message.error = refusal(changed.error());
+    message.check_domain = d.record.domain;
+    co_return co_await admin_refusal(console, context, visit, d, Status::conflict, message);
+  }
+  s.stores.invalidate_all();
+  co_return redirect(Status::see_other, admin_back_url(visit, d, mark ? "primary" : "unprimary"));
+}
+
+asio::awaitable<Response> admin_remove_domain(const Console& console, Request&,
+                                              RequestContext& context, const RouteParams& params,
+                                              Visit& visit) {
+  const Services& s = console.services();
+  FoundAny found = co_await find_any_domain(console, context, params, visit);
+  if (found.instead) {
+    co_return std::move(*found.instead);
+  }
+  const storage::domains::PlatformDomain& d = *found.domain;
+  auto removed = co_await console.blocking([&s, &d]() -> core::Result<void> {
+    auto tx = s.database.begin_platform();
+    if (!tx) {
+      return tx.error();
+    }
+    if (auto gone = storage::domains::remove_any(*tx, d.record.domain, "removed by an admin",
+                                                 s.domain_policy.quarantine);
+        !gone) {
       return gone.error();
     }
     return tx->commit();
@@ -549,8 +1099,44 @@ asio::awaitable<Response> admin_remove_domain(const Console& console, Request&,
     co_return console.failure(context, visit, removed.error());
   }
   s.stores.invalidate_all();
-  co_return redirect(Status::see_other,
-                     admin_page_url(visit, back_of(visit, d)) + "?removed=" + d.record.domain);
+  // The domain's own page is gone: a removal from there goes back to its store's list.
+  std::string url = back_of(visit) == Back::all ? visit.url("/domains")
+                                                : visit.url("/stores/" + d.store_code + "/domains");
+  co_return redirect(Status::see_other, url + "?removed=" + d.record.domain);
+}
+
+asio::awaitable<Response> admin_domain_health(const Console& console, Request&,
+                                              RequestContext& context, const RouteParams&,
+                                              Visit& visit) {
+  const Services& s = console.services();
+  // Resolves every store's addresses and looks up every domain's DNS: the blocking pool.
+  auto report = co_await console.blocking([&s] {
+    return domains::check_health(s.database, s.platform, s.verifier, domains::HealthOptions{});
+  });
+  if (!report) {
+    co_return console.failure(context, visit, report.error());
+  }
+  Data data = console.page_data(context, visit, "Domain health");
+  data.set("stores", std::to_string(report->stores));
+  data.set("addresses", std::to_string(report->addresses));
+  data.set("domains", std::to_string(report->domains));
+  data.set("problem_count", std::to_string(report->problems.size()));
+  data.set("ok", report->ok());
+  data.set("all_url", visit.url("/domains"));
+  Data problems{Data::type::list};
+  for (const domains::Finding& f : report->problems) {
+    Data item;
+    item.set("store", f.store);
+    item.set("store_url", visit.url("/stores/" + f.store + "/domains"));
+    item.set("address", f.address);
+    item.set("kind", f.kind);
+    item.set("expected", f.expected);
+    item.set("got", f.got);
+    item.set("fix", f.fix);
+    problems.push_back(item);
+  }
+  data.set("problems", problems);
+  co_return console.render(Status::ok, "console/domains_health", data);
 }
 
 }  // namespace
@@ -559,19 +1145,29 @@ void add_domain_pages(http::Router& router, const std::shared_ptr<const Console>
   const auto dashboard = core::ContextType::store_dashboard;
   router.add(dashboard, verb::get, "/domains", gated(console, Role::owner, &store_domains));
   router.add(dashboard, verb::post, "/domains", gated(console, Role::owner, &add_store_domain));
+  router.add(dashboard, verb::get, "/domains/{domain}", gated(console, Role::owner, &store_domain));
   router.add(dashboard, verb::post, "/domains/{domain}/verify",
              gated(console, Role::owner, &verify_store_domain));
+  router.add(dashboard, verb::post, "/domains/{domain}/primary",
+             gated(console, Role::owner, &primary_store_domain));
   router.add(dashboard, verb::post, "/domains/{domain}/remove",
              gated(console, Role::owner, &remove_store_domain));
 
   const auto admin = core::ContextType::admin;
   router.add(admin, verb::get, "/admin/domains", gated(console, Role::admin, &admin_domains));
+  // Before /admin/domains/{domain}: the first matching route serves.
+  router.add(admin, verb::get, "/admin/domains/health",
+             gated(console, Role::admin, &admin_domain_health));
+  router.add(admin, verb::get, "/admin/domains/{domain}",
+             gated(console, Role::admin, &admin_domain));
   router.add(admin, verb::get, "/admin/stores/{code}/domains",
              gated(console, Role::admin, &admin_store_domains));
   router.add(admin, verb::post, "/admin/stores/{code}/domains",
              gated(console, Role::admin, &admin_add_domain));
   router.add(admin, verb::post, "/admin/domains/{domain}/verify",
              gated(console, Role::admin, &admin_verify_domain));
+  router.add(admin, verb::post, "/admin/domains/{domain}/primary",
+             gated(console, Role::admin, &admin_primary_domain));
   router.add(admin, verb::post, "/admin/domains/{domain}/remove",
              gated(console, Role::admin, &admin_remove_domain));
 }

@@ -6,6 +6,7 @@
 #include "http/error_status.hpp"
 #include "http/offload.hpp"
 #include "storage/stores.hpp"
+#include "web/canonical_url.hpp"
 #include "web/shop/shop.hpp"
 #include "web/shop/shop_support.hpp"
 #include "web/templates.hpp"
@@ -22,21 +23,6 @@ using http::RouteParams;
 using http::Status;
 
 constexpr std::int64_t kListedStores = 12;
-
-// ":8080" when the request's Host named a port, so that the subdomain links work the same way.
-std::string port_suffix(std::string_view host) {
-  const std::size_t bracket = host.rfind(']');
-  const std::size_t colon = host.rfind(':');
-  if (colon == std::string_view::npos || (bracket != std::string_view::npos && colon < bracket)) {
-    return {};
-  }
-  const std::string_view port = host.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string_view::npos) {
-    return {};
-  }
-  return ":" + std::string(port);
-}
 
 Response platform_home(const Services& s, const Request& request, const RequestContext& context) {
   std::vector<storage::StoreRecord> stores;

@@ -16,6 +16,7 @@
 #include "storage/orders.hpp"
 #include "storage/products.hpp"
 #include "web/api/api_call.hpp"
+#include "web/canonical_url.hpp"
 #include "web/shop/shop.hpp"
 #include "web/shop/shop_support.hpp"
 
@@ -43,9 +44,12 @@ json::object public_product(const core::Resolution& r, const storage::ProductRec
   return object;
 }
 
-json::object public_order(const storage::OrderRecord& order) {
+// The public view of an order, with `url`: its confirmation page at the store's canonical address
+// (web/canonical_url.hpp).
+json::object public_order(const storage::OrderRecord& order, std::string url) {
   json::object object = api::order_json(order);
   object.erase("id");
+  object["url"] = std::move(url);
   json::array items;
   for (const auto& item : order.items) {
     items.push_back(json::object{{"product_id", item.product_id},
@@ -245,7 +249,10 @@ Outcome<Response> create_order(const Services& s, const Request& request,
   if (auto committed = tx->commit(); !committed) {
     return api::failure_of(committed.error());
   }
-  return api::json_response(Status::created, public_order(*order));
+  return api::json_response(
+      Status::created,
+      public_order(
+          *order, canonical_store_url(s, request, context, "/shop/orders/" + order->order_number)));
 }
 
 using ApiWork = Outcome<Response> (*)(const Services&, const Request&, const RequestContext&,

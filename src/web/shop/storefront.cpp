@@ -18,6 +18,7 @@
 #include "storage/orders.hpp"
 #include "storage/products.hpp"
 #include "web/api/api_call.hpp"
+#include "web/canonical_url.hpp"
 #include "web/shop/shop.hpp"
 #include "web/shop/shop_support.hpp"
 #include "web/shop/theme_view.hpp"
@@ -413,6 +414,8 @@ Response order_page(const Services& s, const Request& request, const RequestCont
   }
   mustache::data view;
   view.set("number", order->order_number);
+  // The address to come back to (and to bookmark) is the canonical one: the primary domain's.
+  view.set("url", canonical_store_url(s, request, context, "/shop/orders/" + order->order_number));
   view.set("email", order->customer_email);
   view.set("status", order->status);
   view.set("total", format_money(order->total_cents, order->currency));

@@ -39,8 +39,13 @@ psql_su() {  # psql_su DBNAME ARGS...: psql as the superuser, quiet, unaligned, 
   "$pg_bin/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d "$name" "$@"
 }
 
+serve_pid=
 cleanup() {
   stop_dnsmasq
+  if [[ -n $serve_pid ]]; then
+    kill "$serve_pid" 2>/dev/null
+    wait "$serve_pid" 2>/dev/null
+  fi
   for name in "${created_databases[@]}"; do
     psql_su postgres -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1
   done
@@ -244,10 +249,15 @@ documents "store create" --code --name --db ORION_DB
 documents "store list" --db ORION_DB
 documents "store deactivate" code --db ORION_DB
 documents "store activate" code --db ORION_DB
-documents domain add list verify
-documents "domain add" --store --domain --platform-domain --db ORION_DB
+documents domain add list verify primary check
+documents "domain add" --store --domain --platform-domain --limit ORION_DOMAIN_LIMIT --db ORION_DB
 documents "domain list" --store --db ORION_DB
-documents "domain verify" --force --dns-server ORION_DNS_SERVER --dns-timeout-ms --db ORION_DB
+documents "domain verify" --force --method --dns-server ORION_DNS_SERVER --dns-timeout-ms \
+  --http-port ORION_DOMAIN_HTTP_PORT --recheck-interval-s ORION_DOMAIN_RECHECK_INTERVAL_S \
+  --grace-s ORION_DOMAIN_GRACE_S --db ORION_DB
+documents "domain primary" --unset --db ORION_DB
+documents "domain check" --platform-domain ORION_PLATFORM_DOMAIN --dns-server ORION_DNS_SERVER \
+  --dns-timeout-ms --no-dns --targets ORION_DOMAIN_TARGETS --http-port --db ORION_DB
 documents token create
 documents "token create" --admin --store --db ORION_DB
 documents user create
@@ -356,14 +366,14 @@ refused domain.unknown_store "store 'nosuch' does not exist" \
   "$orion" domain add --store nosuch --domain new.example.com --db "$db"
 refused domain.missing_domain '--domain' "$orion" domain add --store alpha --db "$db"
 
-ok domain.list_header '^DOMAIN +STORE +STATE$' "$orion" domain list --db "$db"
-ok domain.list_all_alpha '^shop\.example\.com +alpha +pending$' "$orion" domain list --db "$db"
-ok domain.list_all_beta '^beta\.example\.net +beta-two +pending$' "$orion" domain list --db "$db"
+ok domain.list_header '^DOMAIN +STORE +STATE +PRIMARY +VERIFIED_BY$' "$orion" domain list --db "$db"
+ok domain.list_all_alpha '^shop\.example\.com +alpha +pending +no +-$' "$orion" domain list --db "$db"
+ok domain.list_all_beta '^beta\.example\.net +beta-two +pending +no +-$' "$orion" domain list --db "$db"
 expect domain.list_all_count "$(($(wc -l <<<"$out") - 1))" 4
-ok domain.list_store '^www\.alpha-example\.org +alpha +pending$' "$orion" domain list --store alpha --db "$db"
+ok domain.list_store '^www\.alpha-example\.org +alpha +pending +no +-$' "$orion" domain list --store alpha --db "$db"
 expect domain.list_store_count "$(($(wc -l <<<"$out") - 1))" 2
 expect domain.list_store_only_its_own "$(grep -c beta <<<"$out")" 0
-ok domain.list_store_beta '^beta\.example\.net +beta-two +pending$' \
+ok domain.list_store_beta '^beta\.example\.net +beta-two +pending +no +-$' \
   "$orion" domain list --store Beta-Two --db "$db"
 refused domain.list_unknown_store "store 'nosuch' does not exist" \
   "$orion" domain list --store nosuch --db "$db"
@@ -371,36 +381,224 @@ refused domain.list_unknown_store "store 'nosuch' does not exist" \
 refused domain.verify_unknown 'does not exist' \
   "$orion" domain verify --force nosuch.example.com --db "$db"
 refused domain.verify_invalid '.' "$orion" domain verify --force 'a b.com' --db "$db"
-ok domain.verify_force 'shop\.example\.com is verified' \
+ok domain.verify_force 'shop\.example\.com is verified and routes to store alpha \(forced' \
   "$orion" domain verify --force shop.example.com --db "$db"
-ok domain.list_verified '^shop\.example\.com +alpha +verified' "$orion" domain list --db "$db"
-ok domain.list_others_pending '^www\.alpha-example\.org +alpha +pending$' "$orion" domain list --db "$db"
+ok domain.list_verified '^shop\.example\.com +alpha +verified +no +forced$' "$orion" domain list --db "$db"
+ok domain.list_others_pending '^www\.alpha-example\.org +alpha +pending +no +-$' "$orion" domain list --db "$db"
 expect domain.verified_in_database \
   "$(sql "$main_owner" "SELECT domain FROM store_domains WHERE is_verified AND verified_at IS NOT NULL ORDER BY domain")" \
   "shop.example.com"
+expect domain.forced_not_scheduled \
+  "$(sql "$main_owner" "SELECT state || '|' || verified_by || '|' || COALESCE(next_check_at, -1) FROM store_domains WHERE domain = 'shop.example.com'")" \
+  "verified|forced|-1"
+expect domain.force_recorded_as_event \
+  "$(sql "$main_owner" "SELECT from_state || '>' || to_state FROM domain_events WHERE domain = 'shop.example.com' AND to_state = 'verified'")" \
+  "pending>verified"
 ok domain.verify_force_again 'shop\.example\.com is verified' \
   "$orion" domain verify --force SHOP.Example.com. --db "$db"
 
-# Without --force: the real DNS check, against dnsmasq on loopback.
+# checked NAME STDERR_REGEX COMMAND...: like `refused` (non-zero exit, nothing on stdout, one line
+# on stderr), but the check's outcome is recorded: only the domain's row may change.
+checked() {
+  local name=$1 want=$2
+  shift 2
+  run "$@"
+  if ((rc == 0)); then
+    report_failure "$name" "expected a non-zero exit"
+  elif [[ -n $out ]]; then
+    report_failure "$name" "expected nothing on stdout"
+  elif [[ $err_lines -ne 1 || ! $err =~ ^orion ]]; then
+    report_failure "$name" "expected exactly one line on stderr starting with 'orion', got $err_lines"
+  elif ! grep -Eq -- "$want" <<<"$err"; then
+    report_failure "$name" "stderr does not match /$want/"
+  else
+    passed=$((passed + 1))
+  fi
+}
+
+# Without --force: the real DNS check through domains::verify, against dnsmasq on loopback. A
+# failed check of a pending domain keeps it pending and records what was found.
 ok domain.add_for_dns 'added dns\.example\.com' \
   "$orion" domain add --store alpha --domain dns.example.com --db "$db"
 dns_token=$(sql "$main_owner" "SELECT verification_token FROM store_domains WHERE domain = 'dns.example.com'")
 start_dnsmasq
-refused domain.verify_absent_record 'No TXT record _orion-verify\.dns\.example\.com was found' \
+checked domain.verify_absent_record 'dns\.example\.com is pending \(does not route\): No TXT record _orion-verify\.dns\.example\.com was found' \
   "$orion" domain verify dns.example.com --dns-server "127.0.0.1:$dns_port" --db "$db"
+expect domain.verify_absent_recorded \
+  "$(sql "$main_owner" "SELECT state || '|' || CASE WHEN checked_at IS NULL THEN 'unchecked' ELSE 'checked' END || '|' || substr(last_result, 1, 13) FROM store_domains WHERE domain = 'dns.example.com'")" \
+  "pending|checked|No TXT record"
 start_dnsmasq '--txt-record=_orion-verify.dns.example.com,orion-verify=not-the-token'
-refused domain.verify_wrong_value 'holds "orion-verify=not-the-token", not the expected' \
+checked domain.verify_wrong_value 'holds "orion-verify=not-the-token", not the expected' \
   "$orion" domain verify dns.example.com --dns-server "127.0.0.1:$dns_port" --db "$db"
 start_dnsmasq "--txt-record=_orion-verify.dns.example.com,orion-verify=$dns_token"
-ok domain.verify_dns 'dns\.example\.com is verified and routes to its store \(TXT record' \
+ok domain.verify_dns 'dns\.example\.com is verified and routes to store alpha \(dns check\): The TXT record' \
   env ORION_DNS_SERVER="127.0.0.1:$dns_port" "$orion" domain verify dns.example.com --db "$db"
-ok domain.list_dns_verified '^dns\.example\.com +alpha +verified' "$orion" domain list --db "$db"
+ok domain.list_dns_verified '^dns\.example\.com +alpha +verified +no +dns$' "$orion" domain list --db "$db"
+expect domain.verify_dns_scheduled_recheck \
+  "$(sql "$main_owner" "SELECT CASE WHEN next_check_at - checked_at BETWEEN 77760 AND 95040 THEN 'in a day, +-10%' ELSE 'other' END FROM store_domains WHERE domain = 'dns.example.com'")" \
+  "in a day, +-10%"
 stop_dnsmasq
-refused domain.verify_unreachable_resolver 'Could not look up the TXT record' \
+checked domain.verify_unreachable_resolver 'www\.alpha-example\.org is pending \(does not route\): Could not look up the TXT record' \
   "$orion" domain verify www.alpha-example.org --dns-server "127.0.0.1:$dns_port" \
   --dns-timeout-ms 500 --db "$db"
 refused domain.verify_bad_dns_server 'dns-server' \
   "$orion" domain verify www.alpha-example.org --dns-server resolver.example --db "$db"
+refused domain.verify_bad_method 'method' \
+  "$orion" domain verify www.alpha-example.org --method smoke --db "$db"
+# A verified domain whose record is gone: the admin's check makes it failing (it still routes).
+start_dnsmasq
+checked domain.verify_drifted 'dns\.example\.com is failing \(still routes during its grace period\): No TXT record' \
+  "$orion" domain verify dns.example.com --dns-server "127.0.0.1:$dns_port" --db "$db"
+ok domain.list_failing '^dns\.example\.com +alpha +failing +no +dns$' "$orion" domain list --db "$db"
+# ... and with a grace of 0 the next failed check detaches it.
+checked domain.verify_detaches 'dns\.example\.com is detached \(does not route\)' \
+  "$orion" domain verify dns.example.com --grace-s 0 --dns-server "127.0.0.1:$dns_port" --db "$db"
+start_dnsmasq "--txt-record=_orion-verify.dns.example.com,orion-verify=$dns_token"
+ok domain.verify_reattaches 'dns\.example\.com is verified' \
+  "$orion" domain verify dns.example.com --dns-server "127.0.0.1:$dns_port" --db "$db"
+stop_dnsmasq
+
+# The HTTP proof: Orion itself answers http://<domain>/.well-known/orion-verify/<token> for a
+# pending domain, so an `orion serve` on loopback is the domain's web server; dnsmasq sends the
+# name to 127.0.0.1 and --http-port to the server's port.
+serve_port=
+for _ in {1..50}; do
+  serve_port=$((20000 + RANDOM % 40000))
+  (exec 3<>"/dev/tcp/127.0.0.1/$serve_port") 2>/dev/null || break
+done
+"$orion" serve --db "$db" --listen "127.0.0.1:$serve_port" --platform-domain platform.test \
+  --files-dir "$work/files" \
+  >"$work/serve.log" 2>&1 &
+serve_pid=$!
+serving=no
+for _ in {1..100}; do
+  curl -s -o /dev/null --max-time 1 -H 'Host: platform.test' "http://127.0.0.1:$serve_port/healthz" &&
+    serving=yes && break
+  kill -0 "$serve_pid" 2>/dev/null || break
+  sleep 0.1
+done
+expect domain.http_server_started "$serving" yes
+[[ $serving == yes ]] || tail -n 5 "$work/serve.log"
+ok domain.add_for_http 'added http\.example\.com' \
+  "$orion" domain add --store alpha --domain http.example.com --db "$db"
+start_dnsmasq '--host-record=http.example.com,127.0.0.1'
+ok domain.verify_http 'http\.example\.com is verified and routes to store alpha \(http check\)' \
+  "$orion" domain verify http.example.com --method http --http-port "$serve_port" \
+  --dns-server "127.0.0.1:$dns_port" --dns-timeout-ms 2000 --db "$db"
+ok domain.list_http_verified '^http\.example\.com +alpha +verified +no +http$' "$orion" domain list --db "$db"
+# A name with no address: nothing to fetch the token from.
+checked domain.verify_http_no_address 'www\.alpha-example\.org is pending \(does not route\): ' \
+  "$orion" domain verify www.alpha-example.org --method http --http-port "$serve_port" \
+  --dns-server "127.0.0.1:$dns_port" --dns-timeout-ms 2000 --db "$db"
+stop_dnsmasq
+kill "$serve_pid" 2>/dev/null
+wait "$serve_pid" 2>/dev/null
+serve_pid=
+
+# --- domain primary --------------------------------------------------------------------------------
+
+refused domain.primary_pending 'rout|verified' "$orion" domain primary www.alpha-example.org --db "$db"
+refused domain.primary_unknown 'does not exist' "$orion" domain primary nosuch.example.com --db "$db"
+ok domain.primary_set 'shop\.example\.com is the primary domain of store alpha' \
+  "$orion" domain primary shop.example.com --db "$db"
+ok domain.list_primary '^shop\.example\.com +alpha +verified +yes +forced$' "$orion" domain list --db "$db"
+ok domain.primary_moves 'dns\.example\.com is the primary domain of store alpha' \
+  "$orion" domain primary DNS.example.com --db "$db"
+ok domain.list_primary_moved '^shop\.example\.com +alpha +verified +no +forced$' "$orion" domain list --db "$db"
+expect domain.one_primary \
+  "$(sql "$main_owner" "SELECT domain FROM store_domains WHERE is_primary")" dns.example.com
+ok domain.primary_unset 'dns\.example\.com is no longer the primary domain of store alpha' \
+  "$orion" domain primary dns.example.com --unset --db "$db"
+expect domain.no_primary "$(sql "$main_owner" "SELECT COUNT(*) FROM store_domains WHERE is_primary")" 0
+
+# --- domain check ------------------------------------------------------------------------------------
+
+# A database of its own: two stores, one verified custom domain that points at the platform
+# (203.0.113.10, given as the expected target).
+new_database check
+check_owner=$owner_url
+check_db=$app_url
+"$orion" migrate --db "$check_owner" >/dev/null || echo "FAIL: cannot migrate the 'check' database"
+grant_app
+"$orion" store create --code gamma --name Gamma --db "$check_db" >/dev/null
+"$orion" store create --code delta --name Delta --db "$check_db" >/dev/null
+"$orion" domain add --store gamma --domain gamma.example.com --db "$check_db" >/dev/null
+gamma_token=$(sql "$check_owner" "SELECT verification_token FROM store_domains WHERE domain = 'gamma.example.com'")
+good_dns=("--txt-record=_orion-verify.gamma.example.com,orion-verify=$gamma_token"
+  '--host-record=gamma.example.com,203.0.113.10')
+start_dnsmasq "${good_dns[@]}"
+"$orion" domain verify gamma.example.com --dns-server "127.0.0.1:$dns_port" --db "$check_db" >/dev/null ||
+  echo "FAIL: cannot verify gamma.example.com"
+check=("$orion" domain check --platform-domain platform.test --dns-server "127.0.0.1:$dns_port"
+  --dns-timeout-ms 2000 --targets 203.0.113.10 --db "$check_db")
+watch_url=$check_owner
+ok check.good '^all 2 stores resolve as expected \(5 addresses resolved, 1 domains. DNS checked\)$' "${check[@]}"
+ok check.good_no_dns '^all 2 stores resolve as expected .*DNS not checked' "${check[@]}" --no-dns
+ok check.good_from_env '^all 2 stores resolve' env ORION_PLATFORM_DOMAIN=platform.test \
+  ORION_DNS_SERVER="127.0.0.1:$dns_port" ORION_DOMAIN_TARGETS=203.0.113.10 \
+  "$orion" domain check --db "$check_db"
+
+# fails_check NAME STDOUT_REGEX COMMAND...: exit 1, nothing on stderr, a line of stdout matches.
+fails_check() {
+  local name=$1 want=$2
+  shift 2
+  run "$@"
+  if ((rc != 1)); then
+    report_failure "$name" "expected exit 1"
+  elif [[ -n $err ]]; then
+    report_failure "$name" "expected nothing on stderr"
+  elif ! grep -Eq -- "$want" <<<"$out"; then
+    report_failure "$name" "no line of stdout matches /$want/"
+  else
+    passed=$((passed + 1))
+  fi
+}
+
+# DNS drift: the TXT record is gone and the domain points elsewhere. Routing is still right.
+start_dnsmasq '--host-record=gamma.example.com,192.0.2.99'
+before=$(snapshot "$check_owner")
+fails_check check.drift_header '^STORE +ADDRESS +KIND +EXPECTED +GOT +FIX$' "${check[@]}"
+expect check.changes_nothing "$(snapshot "$check_owner")" "$before"
+fails_check check.drift_txt "^gamma +gamma\.example\.com +dns +TXT _orion-verify\.gamma\.example\.com = orion-verify=$gamma_token +TXT missing +No TXT record _orion-verify\.gamma\.example\.com was found\. Create it with the value orion-verify=$gamma_token" \
+  "${check[@]}"
+fails_check check.drift_pointing '^gamma +gamma\.example\.com +dns +A 203\.0\.113\.10 +A 192\.0\.2\.99 +.*Remove the A record gamma\.example\.com → 192\.0\.2\.99; Create an A record: gamma\.example\.com → 203\.0\.113\.10' \
+  "${check[@]}"
+fails_check check.drift_count '^2 problems in 2 stores checked$' "${check[@]}"
+ok check.drift_no_dns '^all 2 stores resolve as expected' "${check[@]}" --no-dns
+
+# A pending domain is reported (DNS only), with the record to create.
+start_dnsmasq "${good_dns[@]}"
+"$orion" domain add --store delta --domain delta.example.com --db "$check_db" >/dev/null
+delta_token=$(sql "$check_owner" "SELECT verification_token FROM store_domains WHERE domain = 'delta.example.com'")
+fails_check check.pending "^delta +delta\.example\.com +dns +verified: TXT _orion-verify\.delta\.example\.com = orion-verify=$delta_token +pending, TXT missing +No TXT record .* Then run orion domain verify delta\.example\.com\.$" \
+  "${check[@]}"
+ok check.pending_no_dns '^all 2 stores resolve as expected' "${check[@]}" --no-dns
+start_dnsmasq "${good_dns[@]}" "--txt-record=_orion-verify.delta.example.com,orion-verify=$delta_token" \
+  '--host-record=delta.example.com,203.0.113.10'
+fails_check check.pending_ready '^delta +delta\.example\.com +dns .* +pending, TXT present +The record is in place: run orion domain verify delta\.example\.com\.$' \
+  "${check[@]}"
+"$orion" domain verify delta.example.com --dns-server "127.0.0.1:$dns_port" --db "$check_db" >/dev/null
+ok check.all_verified '^all 2 stores resolve as expected' "${check[@]}"
+
+# Routing drift: the server now runs with a platform domain the custom domain is under, and a
+# store's code became reserved (a code from before the reserved list grew).
+fails_check check.domain_under_platform '^gamma +gamma\.example\.com +custom_domain +store gamma +.*The name can no longer be a custom domain' \
+  "${check[@]/platform.test/example.com}" --no-dns
+sql "$check_owner" "UPDATE stores SET code = 'www' WHERE code = 'delta'" >/dev/null
+fails_check check.reserved_code "^www +www\.platform\.test +subdomain +store www +the platform's own pages +The code 'www' is reserved, so its subdomain can never be the store's: give the store a custom domain\.$" \
+  "${check[@]}" --no-dns
+fails_check check.reserved_code_path "^www +platform\.test/stores/www/shop/ +path +store www +.*The code 'www' cannot appear in a storefront path" \
+  "${check[@]}" --no-dns
+fails_check check.reserved_code_count '^2 problems in 2 stores checked$' "${check[@]}" --no-dns
+# An inactive store is expected not to resolve: not reported.
+sql "$check_owner" "UPDATE stores SET is_active = $([[ $backend == sqlite ]] && echo 0 || echo false) WHERE code = 'www'" >/dev/null
+ok check.inactive_skipped '^all 1 stores resolve as expected' "${check[@]}" --no-dns
+
+refused check.bad_platform 'platform-domain' "$orion" domain check --platform-domain 'a b' --db "$check_db"
+refused check.bad_targets 'targets' "$orion" domain check --targets 'not a target!' --db "$check_db"
+refused check.bad_dns_server 'dns-server' "$orion" domain check --dns-server resolver.example --db "$check_db"
+stop_dnsmasq
+watch_url=$db
 
 # --- token create --------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@
 #include "storage/orders.hpp"
 #include "storage/sessions.hpp"
 #include "storage/stores.hpp"
+#include "support/dnsmasq.hpp"
 #include "support/test_server.hpp"
 
 namespace orion {
@@ -30,6 +31,9 @@ class ApiTest : public ::testing::TestWithParam<storage::Backend> {
   void SetUp() override {
     app::Config config;
     config.store_cache_ttl = std::chrono::minutes(10);
+    // Domain checks ask a resolver that never answers, and give up quickly.
+    config.dns_server = silent_.server();
+    config.dns_timeout = std::chrono::milliseconds(200);
     server_ = TestServer::start(GetParam(), config);
     ASSERT_TRUE(server_);
     admin_ = token(std::nullopt);
@@ -103,6 +107,7 @@ class ApiTest : public ::testing::TestWithParam<storage::Backend> {
     return false;
   }
 
+  testing::SilentResolver silent_;
   std::unique_ptr<TestServer> server_;
   std::string admin_;
 };
@@ -191,21 +196,29 @@ TEST_P(ApiTest, DomainsCanBeAddedVerifiedListedAndRemoved) {
   EXPECT_EQ(body(listed).at("total"), 1);
   EXPECT_EQ(body(listed).at("items").as_array()[0].at("domain"), "orion.lu");
 
-  // Without force there is no check to run yet: an honest error, and still unverified.
+  // Without force the DNS is checked (the resolver here never answers): a failed check is an
+  // answer, 200 with the domain still pending and what went wrong; it does not route.
   auto unforced = call(verb::post, "/api/v1/admin/domains/orion.lu/verify", "");
-  EXPECT_EQ(unforced.result_int(), 501) << unforced.body();
-  EXPECT_EQ(error_code(unforced), "verification_not_available");
-  EXPECT_NE(error_message(unforced).find("force"), std::string::npos);
+  ASSERT_EQ(unforced.result_int(), 200) << unforced.body();
+  EXPECT_EQ(body(unforced).at("state"), "pending");
+  EXPECT_EQ(body(unforced).at("check").at("outcome"), "lookup_failed");
+  EXPECT_EQ(body(unforced).at("check").at("method"), "dns");
+  EXPECT_FALSE(body(unforced).at("check").at("message").as_string().empty());
   EXPECT_FALSE(resolves("orion.lu"));
 
   auto forced = call(verb::post, "/api/v1/admin/domains/orion.lu/verify", R"({"force":true})");
   ASSERT_EQ(forced.result_int(), 200) << forced.body();
   EXPECT_EQ(body(forced).at("is_verified"), true);
+  EXPECT_EQ(body(forced).at("state"), "verified");
+  EXPECT_EQ(body(forced).at("verified_by"), "forced");
+  EXPECT_EQ(body(forced).at("check").at("method"), "forced");
   EXPECT_TRUE(body(forced).at("verified_at").is_int64());
   EXPECT_TRUE(resolves("orion.lu"));
   EXPECT_EQ(server_->get(kPlatform, "/internal/tls-ask?domain=orion.lu").result_int(), 200);
-  // Verifying again is harmless.
-  EXPECT_EQ(call(verb::post, "/api/v1/admin/domains/orion.lu/verify", "").result_int(), 200);
+  // Forcing again is harmless.
+  EXPECT_EQ(
+      call(verb::post, "/api/v1/admin/domains/orion.lu/verify", R"({"force":true})").result_int(),
+      200);
 
   auto removed = call(verb::delete_, "/api/v1/admin/domains/ORION.lu");
   EXPECT_EQ(removed.result_int(), 204) << removed.body();
@@ -253,10 +266,11 @@ TEST_P(ApiTest, DomainsAreValidatedAndUnique) {
   ASSERT_EQ(call(verb::post, path, R"({"domain":"orion.lu"})").result_int(), 201);
   auto again = call(verb::post, path, R"({"domain":"orion.lu"})");
   EXPECT_EQ(again.result_int(), 409) << again.body();
+  EXPECT_EQ(error_code(again), "domain_taken");
   auto taken =
       call(verb::post, "/api/v1/admin/stores/techstore/domains", R"({"domain":"orion.lu"})");
   EXPECT_EQ(taken.result_int(), 409) << taken.body();
-  EXPECT_EQ(error_code(taken), "conflict");
+  EXPECT_EQ(error_code(taken), "domain_taken");
   EXPECT_EQ(
       call(verb::post, "/api/v1/admin/stores/nosuch/domains", R"({"domain":"a.lu"})").result_int(),
       404);
@@ -484,7 +498,7 @@ TEST_P(ApiTest, OrdersOfTheStoreAreListed) {
   {
     // A shopper's checkout, as the storefront makes it.
     auto tx = server_->database().begin(
-        storage::TenantScope::admin(core::Store{orion, "orion", "Orion Shop", true}));
+        storage::TenantScope::admin(core::Store{orion, "orion", "Orion Shop", true, {}}));
     ASSERT_TRUE(tx);
     const storage::OrderLine lines[] = {{body(product).at("id").as_int64(), 2}};
     ASSERT_TRUE(storage::orders::create(*tx, "Shopper@Example.com", lines));
@@ -670,6 +684,8 @@ TEST_P(ApiTest, AStoreTokenReachesOnlyItsOwnStore) {
         {verb::get, "/api/v1/admin/stores/orion/domains"},
         {verb::post, "/api/v1/admin/stores/orion/domains"},
         {verb::post, "/api/v1/admin/domains/orion.lu/verify"},
+        {verb::get, "/api/v1/admin/domains/orion.lu"},
+        {verb::patch, "/api/v1/admin/domains/orion.lu"},
         {verb::delete_, "/api/v1/admin/domains/orion.lu"}}) {
     auto response = call(method, target, "{}", mine);
     EXPECT_EQ(response.result_int(), 403) << target;

@@ -232,6 +232,85 @@ TEST_F(ConfigTest, RangesAreChecked) {
   EXPECT_TRUE(with("dns_server", "9.9.9.9"));
 }
 
+TEST_F(ConfigTest, TheDomainSettingsHaveTheIssuesDefaults) {
+  auto config = load({}, kDb);
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->domain_recheck_interval, std::chrono::hours(24));
+  EXPECT_EQ(config->domain_grace, std::chrono::hours(72));
+  EXPECT_EQ(config->domain_limit, 10U);
+  EXPECT_EQ(config->domain_http_port, 80);
+  EXPECT_EQ(config->canonical_scheme, "https");
+  EXPECT_EQ(config->trusted_proxies, "");
+  EXPECT_EQ(config->domain_targets, "");
+}
+
+TEST_F(ConfigTest, EverySourceSetsTheDomainSettings) {
+  const auto file = write_toml(
+      "db = \"sqlite:/a.db\"\ndomain_recheck_interval_s = 3600\ndomain_grace_s = 0\n"
+      "domain_targets = \"203.0.113.10, shops.platform.example\"\n");
+  auto from_file = load(file, {});
+  ASSERT_TRUE(from_file) << from_file.error().message;
+  EXPECT_EQ(from_file->domain_recheck_interval, std::chrono::seconds(3600));
+  EXPECT_EQ(from_file->domain_grace, std::chrono::seconds(0));
+  EXPECT_EQ(from_file->domain_targets, "203.0.113.10, shops.platform.example");
+
+  auto from_env = load({}, kDb,
+                       {{"ORION_DOMAIN_QUARANTINE_S", "60"},
+                        {"ORION_DOMAIN_REMOVE_DETACHED_S", "120"},
+                        {"ORION_DOMAIN_LIMIT", "3"},
+                        {"ORION_TRUSTED_PROXIES", "127.0.0.1, ::1"}});
+  ASSERT_TRUE(from_env) << from_env.error().message;
+  EXPECT_EQ(from_env->domain_quarantine, std::chrono::seconds(60));
+  EXPECT_EQ(from_env->domain_remove_detached, std::chrono::seconds(120));
+  EXPECT_EQ(from_env->domain_limit, 3U);
+  EXPECT_EQ(from_env->trusted_proxies, "127.0.0.1, ::1");
+
+  auto from_flags = load({}, {{"db", "sqlite:/f.db"},
+                              {"domain_http_port", "8081"},
+                              {"domain_check_poll_ms", "200"},
+                              {"canonical_scheme", "http"}});
+  ASSERT_TRUE(from_flags) << from_flags.error().message;
+  EXPECT_EQ(from_flags->domain_http_port, 8081);
+  EXPECT_EQ(from_flags->domain_check_poll, std::chrono::milliseconds(200));
+  EXPECT_EQ(from_flags->canonical_scheme, "http");
+}
+
+TEST_F(ConfigTest, TheDomainSettingsAreChecked) {
+  const auto with = [](std::string name, std::string value) {
+    return load({}, {{"db", "sqlite:/a.db"}, {std::move(name), std::move(value)}});
+  };
+  expect_error(with("domain_recheck_interval_s", "0"), "--domain-recheck-interval-s: ", "positive");
+  expect_error(with("domain_check_poll_ms", "-5"), "--domain-check-poll-ms: ", "positive");
+  expect_error(with("domain_grace_s", "-1"), "--domain-grace-s: ", "negative");
+  expect_error(with("domain_quarantine_s", "-1"), "--domain-quarantine-s: ", "negative");
+  expect_error(with("domain_remove_detached_s", "-1"), "--domain-remove-detached-s: ");
+  EXPECT_TRUE(with("domain_quarantine_s", "0"));
+  expect_error(with("domain_limit", "0"), "--domain-limit: ", "1..1000");
+  expect_error(with("domain_limit", "1001"), "--domain-limit: ", "1..1000");
+  EXPECT_TRUE(with("domain_limit", "1000"));
+  expect_error(with("domain_http_port", "0"), "--domain-http-port: ", "1..65535");
+  expect_error(with("domain_http_port", "65536"), "--domain-http-port: ", "in range");
+  expect_error(with("canonical_scheme", "ftp"), "--canonical-scheme: 'ftp'", "https|http");
+  expect_error(with("trusted_proxies", "10.0.0.1,proxy.internal"),
+               "--trusted-proxies: ", "'proxy.internal' is not an IP address");
+  expect_error(with("trusted_proxies", "10.0.0.1,,10.0.0.2"), "--trusted-proxies: ");
+  EXPECT_TRUE(with("trusted_proxies", "10.0.0.1, 2001:db8::1"));
+  expect_error(with("domain_targets", "not a target!"), "--domain-targets: ");
+  EXPECT_TRUE(with("domain_targets", "203.0.113.10,2001:db8::10,shops.platform.example"));
+}
+
+TEST_F(ConfigTest, TrustedProxiesAreParsed) {
+  auto none = parse_trusted_proxies("");
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+  auto two = parse_trusted_proxies(" 127.0.0.1 , ::1 ");
+  ASSERT_TRUE(two) << two.error().message;
+  ASSERT_EQ(two->size(), 2U);
+  EXPECT_EQ((*two)[0].to_string(), "127.0.0.1");
+  EXPECT_EQ((*two)[1].to_string(), "::1");
+  EXPECT_FALSE(parse_trusted_proxies("127.0.0.1/8"));
+}
+
 TEST_F(ConfigTest, TheDatabaseIsRequiredAndChecked) {
   expect_error(load({}, {}), "db: no database given");
   expect_error(load({}, {}, {{"ORION_DB", "mysql://x"}}), "ORION_DB: 'mysql://x' is neither");

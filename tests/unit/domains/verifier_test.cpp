@@ -13,6 +13,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
+DnsOptions options(std::string server, std::chrono::milliseconds timeout) {
+  DnsOptions options;
+  options.server = std::move(server);
+  options.timeout = timeout;
+  return options;
+}
+
 TEST(ParseResolver, AcceptsAddressesWithAndWithoutAPort) {
   auto system = parse_resolver("");
   ASSERT_TRUE(system);
@@ -47,8 +54,8 @@ TEST(ParseResolver, RefusesWhatIsNotAnIpAndPort) {
 }
 
 TEST(DnsVerifier, RefusesABadResolverOrTimeout) {
-  EXPECT_FALSE(DnsVerifier::make({"not an address", 1s}));
-  EXPECT_FALSE(DnsVerifier::make({"127.0.0.1:53", 0ms}));
+  EXPECT_FALSE(DnsVerifier::make(options("not an address", 1s)));
+  EXPECT_FALSE(DnsVerifier::make(options("127.0.0.1:53", 0ms)));
 }
 
 TEST(Records, NameAndValue) {
@@ -61,7 +68,7 @@ class DnsVerifierTest : public ::testing::Test {
   void SetUp() override {
     dns_ = testing::Dnsmasq::start();
     ASSERT_TRUE(dns_);
-    auto verifier = DnsVerifier::make({dns_->server(), 3s});
+    auto verifier = DnsVerifier::make(options(dns_->server(), 3s));
     ASSERT_TRUE(verifier);
     verifier_ = std::move(*verifier);
   }
@@ -112,7 +119,7 @@ TEST_F(DnsVerifierTest, ARecordAddedLateIsSeen) {
 
 TEST(DnsVerifierFailures, ASilentResolverTimesOut) {
   testing::SilentResolver silent;
-  auto verifier = DnsVerifier::make({silent.server(), 300ms});
+  auto verifier = DnsVerifier::make(options(silent.server(), 300ms));
   ASSERT_TRUE(verifier);
   const auto started = std::chrono::steady_clock::now();
   const Check check = (*verifier)->check("shop.example.com", "t0k3n");

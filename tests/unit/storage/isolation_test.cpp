@@ -300,7 +300,7 @@ class IsolationTest : public BackendTest {
                Created& created) {
     const StoreData& any = pick(random, stores_);  // often another store, sometimes this one
     const StoreData& other = other_store(random, own);
-    const int op = std::uniform_int_distribution<int>(0, 25)(random);
+    const int op = std::uniform_int_distribution<int>(0, 27)(random);
     switch (op) {
       case 0: {
         ++calls_["products::get"];
@@ -446,7 +446,28 @@ class IsolationTest : public BackendTest {
       }
       case 16: {
         ++calls_["domains::remove"];
-        EXPECT_EQ(error_of(domains::remove(tx, pick(random, other.domains))), Errc::not_found);
+        EXPECT_EQ(error_of(domains::remove(tx, pick(random, other.domains), "test",
+                                           std::chrono::seconds(0))),
+                  Errc::not_found);
+        return false;
+      }
+      case 26: {
+        ++calls_["domains::set_primary"];
+        EXPECT_EQ(error_of(domains::set_primary(tx, pick(random, other.domains), true)),
+                  Errc::not_found);
+        return false;
+      }
+      case 27: {
+        ++calls_["domains::events"];
+        const std::string& domain = pick(random, any.domains);
+        const auto history = must(domains::events(tx, domain));
+        // Added once each, the first also verified: its own store sees those events only.
+        const std::size_t recorded = domain == any.domains.front() ? 2U : 1U;
+        EXPECT_EQ(history.size(), any.index == own.index ? recorded : 0U) << domain;
+        for (const DomainEvent& e : history) {
+          EXPECT_EQ(e.store_id, own.store.id) << domain;
+          EXPECT_EQ(e.domain, domain);
+        }
         return false;
       }
       case 17: {
@@ -576,7 +597,7 @@ TEST_P(IsolationTest, RandomReadsAndWritesNeverCrossStores) {
     total += count;
   }
   EXPECT_EQ(total, kOperations);
-  EXPECT_EQ(calls_.size(), 26U) << "every tenant repository function was called";
+  EXPECT_EQ(calls_.size(), 28U) << "every tenant repository function was called";
 }
 
 ORION_INSTANTIATE_ON_BOTH_BACKENDS(IsolationTest);

@@ -253,10 +253,13 @@ TEST_P(RepositoryTest, DomainsAddListFindRemovePerStore) {
     ASSERT_TRUE(must(domains::find(tx, "a-shop.example.com")));
     EXPECT_FALSE(must(domains::find(tx, "shop-of-b.example.org")));
     EXPECT_FALSE(must(domains::find(tx, "unknown.example.org")));
-    EXPECT_EQ(error_of(domains::remove(tx, "shop-of-b.example.org")), Errc::not_found);
-    must(domains::remove(tx, "a-shop.example.com"));
+    EXPECT_EQ(
+        error_of(domains::remove(tx, "shop-of-b.example.org", "test", std::chrono::seconds(0))),
+        Errc::not_found);
+    must(domains::remove(tx, "a-shop.example.com", "test", std::chrono::seconds(0)));
     EXPECT_FALSE(must(domains::find(tx, "a-shop.example.com")));
-    EXPECT_EQ(error_of(domains::remove(tx, "a-shop.example.com")), Errc::not_found);
+    EXPECT_EQ(error_of(domains::remove(tx, "a-shop.example.com", "test", std::chrono::seconds(0))),
+              Errc::not_found);
     must(tx.commit());
   }
   {

@@ -66,6 +66,11 @@ constexpr std::array kTableCounts{
                {"test_rls_count_customers_of",
                 "SELECT COUNT(*) FROM customers "
                 "WHERE store_id = $1"}},
+    TableCount{"domain_events",
+               {"test_rls_count_domain_events", "SELECT COUNT(*) FROM domain_events"},
+               {"test_rls_count_domain_events_of",
+                "SELECT COUNT(*) FROM domain_events "
+                "WHERE store_id = $1"}},
     TableCount{"order_items",
                {"test_rls_count_order_items", "SELECT COUNT(*) FROM order_items"},
                {"test_rls_count_order_items_of",

@@ -1,0 +1,298 @@
+// The HTTP token check (DnsVerifier::check with Method::http): dnsmasq on loopback maps the test
+// domain to 127.0.0.1, and a small HTTP responder on a loopback port plays the domain's server:
+// the right token, a wrong body, 404, a redirect, an overlong body, nothing listening, and a
+// server that never answers.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "domains/verifier.hpp"
+#include "support/dnsmasq.hpp"
+
+namespace orion::domains {
+namespace {
+
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// What the responder answers every request with.
+struct Reply {
+  unsigned status = 200;
+  std::string body;
+  std::string location;
+  bool silent = false;  // read the request, never answer
+};
+
+Reply answer(unsigned status, std::string body) {
+  Reply reply;
+  reply.status = status;
+  reply.body = std::move(body);
+  return reply;
+}
+
+Reply redirect(std::string location) {
+  Reply reply = answer(301, "");
+  reply.location = std::move(location);
+  return reply;
+}
+
+Reply never_answer() {
+  Reply reply = answer(200, "orion-verify=t0k3n");
+  reply.silent = true;
+  return reply;
+}
+
+// One HTTP/1.1 server on 127.0.0.1 and a free port, on its own thread.
+class Responder {
+ public:
+  explicit Responder(Reply reply)
+      : reply_(std::move(reply)),
+        acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    accept();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~Responder() {
+    io_.stop();
+    thread_.join();
+  }
+  Responder(const Responder&) = delete;
+  Responder& operator=(const Responder&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  // The request target and Host header of every request so far.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> requests() {
+    const std::lock_guard lock(mutex_);
+    return requests_;
+  }
+
+ private:
+  struct Connection {
+    explicit Connection(tcp::socket s) : socket(std::move(s)) {}
+    tcp::socket socket;
+    beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    http::response<http::string_body> response;
+  };
+
+  void accept() {
+    acceptor_.async_accept([this](beast::error_code error, tcp::socket socket) {
+      if (error) {
+        return;
+      }
+      serve(std::make_shared<Connection>(std::move(socket)));
+      accept();
+    });
+  }
+
+  void serve(const std::shared_ptr<Connection>& connection) {
+    http::async_read(
+        connection->socket, connection->buffer, connection->request,
+        [this, connection](beast::error_code error, std::size_t) {
+          if (error) {
+            return;
+          }
+          {
+            const std::lock_guard lock(mutex_);
+            requests_.emplace_back(std::string(connection->request.target()),
+                                   std::string(connection->request[http::field::host]));
+          }
+          if (reply_.silent) {
+            held_.push_back(connection);  // open, unanswered, until the end
+            return;
+          }
+          auto& response = connection->response;
+          response.version(11);
+          response.result(reply_.status);
+          response.set(http::field::content_type, "text/plain");
+          if (!reply_.location.empty()) {
+            response.set(http::field::location, reply_.location);
+          }
+          response.body() = reply_.body;
+          response.prepare_payload();
+          http::async_write(connection->socket, response,
+                            [connection](beast::error_code, std::size_t) {
+                              beast::error_code ignored;
+                              connection->socket.shutdown(tcp::socket::shutdown_both, ignored);
+                            });
+        });
+  }
+
+  Reply reply_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::vector<std::shared_ptr<Connection>> held_;  // the io thread's only
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, std::string>> requests_;
+  std::thread thread_;
+};
+
+// A loopback port where nothing listens (bound once, then released).
+std::uint16_t closed_port() {
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  return acceptor.local_endpoint().port();
+}
+
+class HttpCheckTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dns_ = testing::Dnsmasq::start();
+    ASSERT_TRUE(dns_);
+    ASSERT_TRUE(dns_->set_address("shop.example.com", {"127.0.0.1"}));
+  }
+  [[nodiscard]] Check check(std::uint16_t port, std::string_view token = "t0k3n",
+                            std::chrono::milliseconds timeout = 3s,
+                            std::string_view domain = "shop.example.com") const {
+    DnsOptions options;
+    options.server = dns_->server();
+    options.timeout = timeout;
+    options.http_port = port;
+    auto verifier = DnsVerifier::make(options);
+    EXPECT_TRUE(verifier);
+    return (*verifier)->check(domain, token, Method::http);
+  }
+  [[nodiscard]] static std::string url(std::uint16_t port, std::string_view token = "t0k3n") {
+    return "http://shop.example.com:" + std::to_string(port) + "/.well-known/orion-verify/" +
+           std::string(token);
+  }
+  std::unique_ptr<testing::Dnsmasq> dns_;
+};
+
+TEST_F(HttpCheckTest, RightTokenVerifies) {
+  Responder server(answer(200, "orion-verify=t0k3n\n"));
+  const Check result = check(server.port());
+  EXPECT_EQ(result.outcome, Outcome::verified) << result.message;
+  EXPECT_TRUE(result.verified());
+  EXPECT_EQ(result.message, url(server.port()) +
+                                " answered the right value: shop.example.com "
+                                "is verified.");
+  // It asked the domain's address for the token's path, with the domain as Host.
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1U);
+  EXPECT_EQ(requests[0].first, "/.well-known/orion-verify/t0k3n");
+  EXPECT_EQ(requests[0].second, "shop.example.com");
+}
+
+TEST_F(HttpCheckTest, WrongBodyIsAWrongValue) {
+  Responder server(answer(200, "orion-verify=someone-else"));
+  const Check result = check(server.port());
+  EXPECT_EQ(result.outcome, Outcome::wrong_value) << result.message;
+  EXPECT_NE(result.message.find("answered \"orion-verify=someone-else\", not the expected "
+                                "orion-verify=t0k3n"),
+            std::string::npos)
+      << result.message;
+  // The token is part of the value: the right body for another token does not verify.
+  EXPECT_EQ(check(server.port(), "t0k3").outcome, Outcome::wrong_value);
+}
+
+TEST_F(HttpCheckTest, NotFoundSaysWhatAnswered) {
+  Responder server(answer(404, "no such page"));
+  const Check result = check(server.port());
+  EXPECT_EQ(result.outcome, Outcome::not_found) << result.message;
+  EXPECT_NE(result.message.find(url(server.port()) + " answered 404 Not Found"), std::string::npos)
+      << result.message;
+}
+
+TEST_F(HttpCheckTest, OtherStatusIsNotFoundToo) {
+  Responder server(answer(500, "orion-verify=t0k3n"));
+  const Check result = check(server.port());
+  EXPECT_EQ(result.outcome, Outcome::not_found) << result.message;
+  EXPECT_NE(result.message.find("answered 500 Internal Server Error"), std::string::npos);
+}
+
+TEST_F(HttpCheckTest, RedirectIsNotFollowed) {
+  Responder server(redirect("https://shop.example.com/.well-known/orion-verify/t0k3n"));
+  const Check result = check(server.port());
+  EXPECT_EQ(result.outcome, Outcome::not_found) << result.message;
+  EXPECT_NE(result.message.find("answered 301 Moved Permanently (a redirect to "
+                                "\"https://shop.example.com/.well-known/orion-verify/t0k3n\")"),
+            std::string::npos)
+      << result.message;
+  EXPECT_NE(result.message.find("redirects are not followed"), std::string::npos);
+  EXPECT_EQ(server.requests().size(), 1U);
+}
+
+TEST_F(HttpCheckTest, OverlongBodyIsNotRead) {
+  Responder server(answer(200, "orion-verify=t0k3n" + std::string(8000, ' ')));
+  const Check result = check(server.port());
+  EXPECT_EQ(result.outcome, Outcome::wrong_value) << result.message;
+  EXPECT_NE(result.message.find("answered more than 4 KiB"), std::string::npos) << result.message;
+}
+
+TEST_F(HttpCheckTest, TokenIsEscapedInThePath) {
+  Responder server(answer(200, "orion-verify=a/b c"));
+  const Check result = check(server.port(), "a/b c");
+  EXPECT_EQ(result.outcome, Outcome::verified) << result.message;
+  ASSERT_EQ(server.requests().size(), 1U);
+  EXPECT_EQ(server.requests()[0].first, "/.well-known/orion-verify/a%2Fb%20c");
+}
+
+TEST_F(HttpCheckTest, NothingListeningIsALookupFailure) {
+  const std::uint16_t port = closed_port();
+  const Check result = check(port);
+  EXPECT_EQ(result.outcome, Outcome::lookup_failed) << result.message;
+  EXPECT_NE(
+      result.message.find("Could not fetch " + url(port) +
+                          ": nothing accepts connections at 127.0.0.1:" + std::to_string(port)),
+      std::string::npos)
+      << result.message;
+}
+
+TEST_F(HttpCheckTest, SlowServerTimesOut) {
+  Responder server(never_answer());
+  const auto started = std::chrono::steady_clock::now();
+  const Check result = check(server.port(), "t0k3n", 500ms);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(result.outcome, Outcome::lookup_failed) << result.message;
+  EXPECT_NE(result.message.find("no answer from 127.0.0.1:" + std::to_string(server.port()) +
+                                " within 500 ms"),
+            std::string::npos)
+      << result.message;
+  EXPECT_EQ(server.requests().size(), 1U);  // the request did arrive
+  EXPECT_GE(took, 450ms);
+  EXPECT_LT(took, 3s);
+}
+
+TEST_F(HttpCheckTest, DomainWithoutAddressIsALookupFailure) {
+  Responder server(answer(200, "orion-verify=t0k3n"));
+  const Check result = check(server.port(), "t0k3n", 3s, "elsewhere.example.com");
+  EXPECT_EQ(result.outcome, Outcome::lookup_failed) << result.message;
+  EXPECT_NE(result.message.find("elsewhere.example.com has no A or AAAA record"), std::string::npos)
+      << result.message;
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST(HttpCheckFailures, ASilentResolverIsALookupFailure) {
+  testing::SilentResolver silent;
+  DnsOptions options;
+  options.server = silent.server();
+  options.timeout = 300ms;
+  auto verifier = DnsVerifier::make(options);
+  ASSERT_TRUE(verifier);
+  const Check result = (*verifier)->check("shop.example.com", "t0k3n", Method::http);
+  EXPECT_EQ(result.outcome, Outcome::lookup_failed);
+  EXPECT_NE(result.message.find("Could not look up the address of shop.example.com"),
+            std::string::npos)
+      << result.message;
+}
+
+TEST(DnsVerifierOptions, RefusesPortZero) {
+  DnsOptions options;
+  options.http_port = 0;
+  EXPECT_FALSE(DnsVerifier::make(options));
+}
+
+}  // namespace
+}  // namespace orion::domains
