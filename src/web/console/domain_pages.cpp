@@ -282,13 +282,14 @@ Data pointing_data(const domains::Pointing& p) {
 
 // A POST's verification method: the form's `method` ("dns" when absent).
 std::optional<domains::Method> method_of(const Visit& visit) {
-  const std::string_view text = core::text::trim(visit.form.text("method"));
+  const std::string given = visit.form.text("method");  // text() returns a copy: keep it
+  const std::string_view text = core::text::trim(given);
   return text.empty() ? std::optional(domains::Method::dns) : domains::parse_method(text);
 }
 
 // A primary form's `primary`: "1" marks, "0" un-marks; none otherwise.
 std::optional<bool> primary_of(const Visit& visit) {
-  const std::string_view text = visit.form.text("primary");
+  const std::string text = visit.form.text("primary");
   if (text == "1") {
     return true;
   }
@@ -703,7 +704,7 @@ core::Result<AdminList> load_admin_list(const Services& s, const std::optional<s
 enum class Back : std::uint8_t { all, store, detail };
 
 Back back_of(const Visit& visit) {
-  const std::string_view back = visit.form.text("back");
+  const std::string back = visit.form.text("back");
   return back == "store" ? Back::store : back == "detail" ? Back::detail : Back::all;
 }
 
