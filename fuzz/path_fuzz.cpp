@@ -173,7 +173,7 @@ std::string describe(const Result<Resolution>& r) {
   }
   return std::string(to_string(r->role)) + " " + std::string(to_string(r->mode)) + " " +
          std::string(to_string(r->context)) + " store=" + (r->store ? r->store->code : "-") +
-         " host=" + r->host + " clean=" + r->clean_path + " base=" + r->base_path +
+         " host=" + r->host.str() + " clean=" + r->clean_path + " base=" + r->base_path.str() +
          " query=" + r->query;
 }
 
@@ -224,8 +224,8 @@ void check_resolution(const Resolution& r, const Target& target) {
       const std::string suffix = "." + domain;
       StorePtr expected;
       DetectionMode expected_mode = DetectionMode::none;
-      if (r.host.ends_with(suffix)) {
-        const std::string label = r.host.substr(0, r.host.size() - suffix.size());
+      if (r.host.view().ends_with(suffix)) {
+        const std::string label(r.host.view().substr(0, r.host.size() - suffix.size()));
         ORION_FUZZ_CHECK_MSG(label.find('.') == std::string::npos, describe(r));
         expected = w.directory.find_active_by_code(label);
         expected_mode = DetectionMode::subdomain;

@@ -125,8 +125,7 @@ const char* complete_store_host(const WholePath& whole, Resolution& r) {
     case PathForm::dashboard:
       r.clean_path.assign(path);
       r.context = ContextType::store_dashboard;
-      r.base_path.reserve(7 + store.code.size());
-      r.base_path.append("/store/").append(store.code);
+      r.base_path.assign("/store/").append(store.code);
       break;
     case PathForm::plain:
       r.context = path_is_under(path, "/api") ? ContextType::api : ContextType::shop;
@@ -181,8 +180,7 @@ const char* complete(HostRole role, DetectionMode mode, StorePtr found, const Wh
   r.clean_path.assign(split.clean_path);
   if (found) {
     const std::string_view prefix = split.form == PathForm::shop ? "/stores/" : "/store/";
-    r.base_path.reserve(prefix.size() + found->code.size());
-    r.base_path.append(prefix).append(found->code);
+    r.base_path.assign(prefix).append(found->code);
     r.store = std::move(found);
     r.mode = DetectionMode::path_based;
   }
@@ -497,6 +495,65 @@ GuessedCode guess_store_code(std::string_view target,
   return {rest.substr(0, run), code};
 }
 
+// The key a request most likely asks for, read from the raw request before anything is checked:
+// a Host header is nearly always already lower-case and plain, so the key the checked request
+// asks for is usually these very bytes, and the directory can start fetching them while the host
+// is normalised and the target checked. Only ever a hint (StoreDirectory::prefetch_*): the
+// question is asked with the checked key, and a wrong guess costs one wasted fetch.
+struct RawHint {
+  Lookup::By by = Lookup::By::nothing;
+  std::string_view key;
+  GuessedCode guess;  // the target's code, when the raw host is the platform domain
+};
+
+RawHint hint_raw(const Platform& platform, std::string_view host, std::string_view target,
+                 std::array<char, kMaxStoreCodeLength + 14>& code_buffer,
+                 const StoreDirectory& directory) noexcept {
+  RawHint hint;
+  // Without a port: the bytes after the last colon, when they are digits, are one.
+  std::size_t end = host.size();
+  while (end > 0 && text::is_digit(host[end - 1])) {
+    --end;
+  }
+  if (end > 0 && end < host.size() && host[end - 1] == ':') {
+    host = host.substr(0, end - 1);
+  }
+  const std::string_view domain = platform.domain();
+  if (host.size() == domain.size() && text::same(host, domain)) {
+    hint.guess = guess_store_code(target, code_buffer);
+    if (!hint.guess.code.empty()) {
+      hint.by = Lookup::By::code;
+      hint.key = hint.guess.code;
+      directory.prefetch_by_code(hint.key);
+    }
+    return hint;
+  }
+  if (host.size() > domain.size() + 1 && host[host.size() - domain.size() - 1] == '.' &&
+      text::same(host.substr(host.size() - domain.size()), domain)) {
+    const std::string_view label = host.substr(0, host.size() - domain.size() - 1);
+    // Not "www" or "admin" (the platform's own hosts); another reserved label costs one wasted
+    // fetch, which is cheaper than looking it up here.
+    if (label.size() >= kMinStoreCodeLength && label.size() <= kMaxStoreCodeLength &&
+        label != "www" && label != "admin" && label.find('.') == std::string_view::npos) {
+      hint.by = Lookup::By::code;
+      hint.key = label;
+      directory.prefetch_by_code(hint.key);
+    }
+    return hint;
+  }
+  if (!host.empty()) {
+    hint.by = Lookup::By::domain;
+    hint.key = host;
+    directory.prefetch_by_domain(hint.key);
+  }
+  return hint;
+}
+
+// Whether `hint` already fetched what the question (by, key) reads.
+bool hinted(const RawHint& hint, Lookup::By by, std::string_view key) noexcept {
+  return hint.by == by && text::same(hint.key, key);
+}
+
 enum class Plain : std::uint8_t { no, resolved, refused };
 
 // Fills `r` as resolve() would and says so, or leaves it untouched and says `no`. On `refused`,
@@ -507,6 +564,8 @@ Plain resolve_plain(const Platform& platform, const RequestHead& request,
   if (request.host_fields > 1 || target.empty() || target.front() != '/') {
     return Plain::no;
   }
+  std::array<char, kMaxStoreCodeLength + 14> code_buffer;  // a path-based key
+  const RawHint hint = hint_raw(platform, request.host, target, code_buffer, directory);
   PlainHostName host;
   if (!normalize_plain_authority(request.host, host)) {
     return Plain::no;
@@ -517,7 +576,6 @@ Plain resolve_plain(const Platform& platform, const RequestHead& request,
   Lookup::By by = Lookup::By::nothing;
   DetectionMode mode = DetectionMode::none;
   std::string_view key;
-  std::array<char, kMaxStoreCodeLength + 14> code_buffer;  // a path-based key
   GuessedCode guess;
   switch (role) {
     case HostRole::store:
@@ -525,7 +583,9 @@ Plain resolve_plain(const Platform& platform, const RequestHead& request,
         by = Lookup::By::domain;
         mode = DetectionMode::custom_domain;
         key = name;
-        directory.prefetch_by_domain(key);
+        if (!hinted(hint, by, key)) {
+          directory.prefetch_by_domain(key);
+        }
       } else {
         // No is_code_label(label) here: it holds for every label of a plain name, which is
         // lower-case letters, digits, hyphens and dots with no label starting or ending with a
@@ -534,17 +594,24 @@ Plain resolve_plain(const Platform& platform, const RequestHead& request,
         by = Lookup::By::code;
         mode = DetectionMode::subdomain;
         key = label;
-        directory.prefetch_by_code(key);
+        if (!hinted(hint, by, key)) {
+          directory.prefetch_by_code(key);
+        }
       }
       break;
     case HostRole::platform:
       // The code read from the raw target, before the target is checked: only the hint relies on
-      // it until split_store_path confirms it below.
-      guess = guess_store_code(target, code_buffer);
-      if (!guess.code.empty()) {
-        key = guess.code;
-        directory.prefetch_by_code(key);
+      // it until split_store_path confirms it below. hint_raw read it already when the raw host
+      // was the platform domain as it stands.
+      if (hint.guess.segment.data() != nullptr) {
+        guess = hint.guess;
+      } else {
+        guess = guess_store_code(target, code_buffer);
+        if (!guess.code.empty()) {
+          directory.prefetch_by_code(guess.code);
+        }
       }
+      key = guess.code;
       break;
     case HostRole::admin:
     case HostRole::unknown:
@@ -591,8 +658,7 @@ Plain resolve_plain(const Platform& platform, const RequestHead& request,
       if (by == Lookup::By::code) {
         // The store found has exactly this code (checked() sees to it).
         const std::string_view prefix = split.form == PathForm::shop ? "/stores/" : "/store/";
-        r.base_path.reserve(prefix.size() + key.size());
-        r.base_path.append(prefix).append(key);
+        r.base_path.assign(prefix).append(key);
         if (StorePtr found = checked(directory.find_active_by_code(key), by, key)) {
           r.store = std::move(found);
           r.mode = DetectionMode::path_based;
@@ -667,7 +733,7 @@ Result<Resolution> finish(Classification c, StorePtr found) {
   Resolution& r = *out;
   found = checked(std::move(found), c.lookup.by, c.lookup.key);
   r.role = c.role;
-  r.host = std::move(c.host.name);
+  r.host = c.host.name;
   r.query = std::move(c.target.query);
   if (const char* refused =
           complete(c.role, c.mode, std::move(found), WholePath{c.target.path, &c.target.path}, r)) {
@@ -700,7 +766,7 @@ Result<Resolution> resolve(const Platform& platform, const RequestHead& request,
   StorePtr found = checked(ask(directory, p.by, p.key), p.by, p.key);
   Resolution& r = *out;
   r.role = p.role;
-  r.host = std::move(p.host.name);  // the key is read: it may view into the host
+  r.host = p.host.name;
   r.query.assign(p.query);
   const WholePath whole{p.path, p.rewritten.path.empty() ? nullptr : &p.rewritten.path};
   if (const char* refused = complete(p.role, p.mode, std::move(found), whole, r)) {

@@ -12,8 +12,10 @@
 
 #include "core/error.hpp"
 #include "core/host.hpp"
+#include "core/inline_string.hpp"
 #include "core/path.hpp"
 #include "core/store.hpp"
+#include "core/store_code.hpp"
 
 namespace orion::core {
 
@@ -78,18 +80,23 @@ struct Classification {
   Lookup lookup;
 };
 
+// A resolution's host and base path have bounded lengths, so it holds them inline: resolving a
+// request allocates nothing for them (docs/PERFORMANCE.md). Both convert to std::string_view.
+using HostName = InlineString<kMaxHostLength>;
+using BasePath = InlineString<kMaxStoreCodeLength + 8>;  // "/stores/" + code
+
 // The answer: the store (or none) and how the rest of the request sees itself.
 struct Resolution {
   StorePtr store;  // null when no active store owns the request
   DetectionMode mode = DetectionMode::none;
   ContextType context = ContextType::platform;
   HostRole role = HostRole::unknown;
-  std::string host;        // normalised
+  HostName host;           // normalised
   std::string clean_path;  // the path the handlers route on ("/shop/products")
   std::string query;       // as sent, without the '?'
   // The prefix that links on this page keep so they stay in the mode the page was reached by:
   // "/stores/{code}" on a path-based storefront, "/store/{code}" on a dashboard, "" otherwise.
-  std::string base_path;
+  BasePath base_path;
 };
 
 // Parses and normalises the authority (absolute-form target first, else Host) and the path, and

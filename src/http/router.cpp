@@ -86,7 +86,7 @@ asio::awaitable<Response> Router::serve(Request& request, RequestContext& contex
       RouteParams params;
       if (route.context == resolution.context && same_method(route.method, request.method()) &&
           match_route(route.pattern, with_slash, params)) {
-        std::string location = resolution.base_path + with_slash;
+        std::string location = resolution.base_path.str() + with_slash;
         if (!resolution.query.empty()) {
           location += '?';
           location += resolution.query;

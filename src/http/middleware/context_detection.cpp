@@ -6,7 +6,7 @@ namespace orion::http {
 namespace {
 
 Response redirect(const core::Resolution& resolution, std::string_view to) {
-  std::string location = resolution.base_path;
+  std::string location(resolution.base_path.view());
   location += to;
   if (!resolution.query.empty()) {
     location += '?';

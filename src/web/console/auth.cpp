@@ -94,7 +94,7 @@ std::optional<Scope> scope_of(const http::RequestContext& context) {
   scope.store_id = r.store->id;
   scope.tenant = storage::TenantScope::of(r);
   // base_path is "/store/{code}" on the platform host and on the store's own hosts alike.
-  const std::string base = r.base_path.empty() ? "/store/" + r.store->code : r.base_path;
+  const std::string base = r.base_path.empty() ? "/store/" + r.store->code : r.base_path.str();
   scope.cookie_path = base + "/";
   scope.home_url = base + "/";
   scope.login_url = base + "/login";

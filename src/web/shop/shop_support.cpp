@@ -38,7 +38,7 @@ constexpr std::size_t kMaxRememberedOrders = 20;
 }  // namespace
 
 std::string shop_url(const core::Resolution& resolution, std::string_view path) {
-  std::string url = resolution.base_path;
+  std::string url(resolution.base_path.view());
   url += "/shop";
   url += path;
   return url;
@@ -114,7 +114,7 @@ Response store_not_found_page(const Services& services, const http::RequestConte
   data.set("title", "Store not found");
   data.set("site_name", "Orion");
   data.set("context", "platform");
-  data.set("host", r.host);
+  data.set("host", r.host.str());
   const bool on_platform = r.role == core::HostRole::platform;
   data.set("home_url", on_platform ? std::string("/") : std::string());
   data.set("on_platform", on_platform);

@@ -75,10 +75,10 @@ std::string dump(const Result<Resolution>& r) {
   out += " mode=" + std::string(to_string(r->mode));
   out += " context=" + std::string(to_string(r->context));
   out += " role=" + std::string(to_string(r->role));
-  out += " host=" + r->host;
+  out += " host=" + r->host.str();
   out += " clean_path=" + r->clean_path;
   out += " query=" + r->query;
-  out += " base_path=" + r->base_path;
+  out += " base_path=" + r->base_path.str();
   return out;
 }
 
@@ -111,7 +111,7 @@ class DetectionTest : public ::testing::Test {
     EXPECT_EQ(r->mode, DetectionMode::none) << dump(r);
     EXPECT_EQ(r->context, context) << dump(r);
     EXPECT_EQ(r->clean_path, clean_path) << dump(r);
-    EXPECT_EQ(r->base_path, "") << dump(r);
+    EXPECT_EQ(r->base_path.view(), "") << dump(r);
   }
 
   testing::MemoryStoreDirectory dir_;
@@ -217,11 +217,11 @@ TEST_F(DetectionTest, NormalisesTheHostBeforeMatching) {
                ContextType::shop, "/shop/");
   auto r = get("Platform.Com.:8080", "/");
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->host, "platform.com");
+  EXPECT_EQ(r->host.view(), "platform.com");
   EXPECT_EQ(r->role, HostRole::platform);
   auto s = get("ORION.LU:443", "/");
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->host, "orion.lu");
+  EXPECT_EQ(s->host.view(), "orion.lu");
 }
 
 TEST_F(DetectionTest, MatchesAnInternationalisedCustomDomainByItsPunycode) {
@@ -311,7 +311,7 @@ TEST_F(DetectionTest, AdminHostIsAdminContextAndNeverAStore) {
     EXPECT_EQ(r->role, HostRole::admin) << target;
     EXPECT_EQ(r->mode, DetectionMode::none) << target;
     EXPECT_EQ(r->clean_path, target) << target;
-    EXPECT_EQ(r->base_path, "") << target;
+    EXPECT_EQ(r->base_path.view(), "") << target;
   }
   auto upper = get("ADMIN.Platform.Com:443", "/");
   ASSERT_TRUE(upper);
@@ -339,7 +339,7 @@ TEST_F(DetectionTest, VerifiedDomainOfAnActiveStoreIsThatStore) {
   EXPECT_EQ(r->store->id, test::kOrionId);
   EXPECT_EQ(r->store->name, "Orion Shop");
   EXPECT_EQ(r->role, HostRole::store);
-  EXPECT_EQ(r->base_path, "");
+  EXPECT_EQ(r->base_path.view(), "");
   expect_store(get("mytechstore.net", "/shop/"), "techstore", DetectionMode::custom_domain,
                ContextType::shop, "/shop/");
 }
@@ -379,7 +379,7 @@ TEST_F(DetectionTest, SubdomainOfAnActiveStoreIsThatStore) {
   expect_store(r, "orion", DetectionMode::subdomain, ContextType::shop, "/shop/products");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->role, HostRole::store);
-  EXPECT_EQ(r->base_path, "");
+  EXPECT_EQ(r->base_path.view(), "");
   expect_store(get("techstore.platform.com", "/shop/"), "techstore", DetectionMode::subdomain,
                ContextType::shop, "/shop/");
   expect_store(get("TechStore.Platform.COM:8080", "/"), "techstore", DetectionMode::subdomain,
@@ -468,7 +468,7 @@ TEST_F(DetectionTest, StorefrontPathOnThePlatformHost) {
   auto r = get("platform.com", "/stores/orion/shop/products");
   expect_store(r, "orion", DetectionMode::path_based, ContextType::shop, "/shop/products");
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->base_path, "/stores/orion");
+  EXPECT_EQ(r->base_path.view(), "/stores/orion");
   expect_store(get("platform.com", "/stores/techstore/shop/"), "techstore",
                DetectionMode::path_based, ContextType::shop, "/shop/");
   expect_store(get("platform.com", "/stores/techstore/shop"), "techstore",
@@ -483,7 +483,7 @@ TEST_F(DetectionTest, DashboardPathOnThePlatformHost) {
   auto r = get("platform.com", "/store/orion/dashboard");
   expect_store(r, "orion", DetectionMode::path_based, ContextType::store_dashboard, "/dashboard");
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->base_path, "/store/orion");
+  EXPECT_EQ(r->base_path.view(), "/store/orion");
   expect_store(get("platform.com", "/store/techstore/products/42/edit"), "techstore",
                DetectionMode::path_based, ContextType::store_dashboard, "/products/42/edit");
   expect_store(get("platform.com", "/store/orion"), "orion", DetectionMode::path_based,
@@ -498,13 +498,13 @@ TEST_F(DetectionTest, PathCodesAreCaseInsensitive) {
     auto r = get("platform.com", t);
     expect_store(r, "orion", DetectionMode::path_based, ContextType::shop, "/shop/products");
     ASSERT_TRUE(r);
-    EXPECT_EQ(r->base_path, "/stores/orion") << t;  // links use the canonical code
+    EXPECT_EQ(r->base_path.view(), "/stores/orion") << t;  // links use the canonical code
   }
   auto d = get("platform.com", "/store/TechStore/dashboard");
   expect_store(d, "techstore", DetectionMode::path_based, ContextType::store_dashboard,
                "/dashboard");
   ASSERT_TRUE(d);
-  EXPECT_EQ(d->base_path, "/store/techstore");
+  EXPECT_EQ(d->base_path.view(), "/store/techstore");
 }
 
 TEST_F(DetectionTest, PathNamingNoActiveStoreHasNoStore) {
@@ -539,7 +539,7 @@ TEST_F(DetectionTest, PathBasedModeOnlyOnThePlatformHost) {
     ASSERT_TRUE(r) << h << ": " << r.error().message;
     EXPECT_FALSE(r->store) << h << ": " << dump(r);
     EXPECT_EQ(r->mode, DetectionMode::none) << h;
-    EXPECT_EQ(r->base_path, "") << h;
+    EXPECT_EQ(r->base_path.view(), "") << h;
   }
 }
 
@@ -552,7 +552,7 @@ TEST_F(DetectionTest, IpHostsHaveNoStore) {
   }
   auto v6 = get("[0:0::1]:80", "/");
   ASSERT_TRUE(v6);
-  EXPECT_EQ(v6->host, "[::1]");
+  EXPECT_EQ(v6->host.view(), "[::1]");
 }
 
 TEST_F(DetectionTest, KeepsTheQuery) {
@@ -622,7 +622,7 @@ TEST_P(StoreHostTest, ServesItsOwnStorePaths) {
   EXPECT_EQ(shop->store->code, "orion");
   EXPECT_EQ(shop->context, ContextType::shop);
   EXPECT_EQ(shop->clean_path, "/shop/products");
-  EXPECT_EQ(shop->base_path, "");
+  EXPECT_EQ(shop->base_path.view(), "");
 
   auto upper = get(GetParam(), "/stores/ORION/shop/");
   ASSERT_TRUE(upper);
@@ -634,7 +634,7 @@ TEST_P(StoreHostTest, ServesItsOwnStorePaths) {
   EXPECT_EQ(dash->store->code, "orion");
   EXPECT_EQ(dash->context, ContextType::store_dashboard);
   EXPECT_EQ(dash->clean_path, "/dashboard");
-  EXPECT_EQ(dash->base_path, "/store/orion");
+  EXPECT_EQ(dash->base_path.view(), "/store/orion");
 
   auto root = get(GetParam(), "/store/Orion");
   ASSERT_TRUE(root);
@@ -725,7 +725,7 @@ TEST_P(StoreHostTest, ContextFollowsThePath) {
     ASSERT_TRUE(r->store) << c.target;
     EXPECT_EQ(r->context, c.context) << c.target;
     EXPECT_EQ(r->clean_path, c.target) << c.target;
-    EXPECT_EQ(r->base_path, "") << c.target;
+    EXPECT_EQ(r->base_path.view(), "") << c.target;
   }
 }
 
@@ -822,7 +822,7 @@ TEST_F(DetectionTest, BasePathKeepsLinksInTheirMode) {
        }) {
     auto r = get(c.host, c.target);
     ASSERT_TRUE(r) << c.host << c.target;
-    EXPECT_EQ(r->base_path, c.base_path) << c.host << c.target;
+    EXPECT_EQ(r->base_path.view(), c.base_path) << c.host << c.target;
   }
 }
 
@@ -1020,7 +1020,7 @@ TEST_F(DetectionTest, AbsoluteFormIsNormalisedLikeOriginForm) {
   auto r = get("platform.com", "HTTP://ORION.LU:80/shop/products?page=2");
   expect_store(r, "orion", DetectionMode::custom_domain, ContextType::shop, "/shop/products");
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->host, "orion.lu");
+  EXPECT_EQ(r->host.view(), "orion.lu");
   EXPECT_EQ(r->query, "page=2");
 
   auto empty_path = get("", "http://platform.com", 0);
@@ -1042,7 +1042,7 @@ TEST_F(DetectionTest, AbsoluteFormIsNormalisedLikeOriginForm) {
 
   auto v6 = get("orion.lu", "http://[0:0::1]:8080/stores/orion/shop/");
   ASSERT_TRUE(v6);
-  EXPECT_EQ(v6->host, "[::1]");
+  EXPECT_EQ(v6->host.view(), "[::1]");
   EXPECT_FALSE(v6->store);
 }
 

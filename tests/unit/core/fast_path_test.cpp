@@ -38,17 +38,21 @@ class RecordingDirectory final : public StoreDirectory {
     return inner_.find_active_by_code(code);
   }
   void prefetch_by_domain(std::string_view domain) const noexcept override {
+    hints_.push_back("domain " + std::string(domain));
     inner_.prefetch_by_domain(domain);
   }
   void prefetch_by_code(std::string_view code) const noexcept override {
+    hints_.push_back("code " + std::string(code));
     inner_.prefetch_by_code(code);
   }
 
   std::vector<std::string> take() { return std::exchange(calls_, {}); }
+  std::vector<std::string> take_hints() { return std::exchange(hints_, {}); }
 
  private:
   const StoreDirectory& inner_;
   mutable std::vector<std::string> calls_;
+  mutable std::vector<std::string> hints_;
 };
 
 std::string dump(const Result<Resolution>& r) {
@@ -60,10 +64,10 @@ std::string dump(const Result<Resolution>& r) {
   out += " mode=" + std::string(to_string(r->mode));
   out += " context=" + std::string(to_string(r->context));
   out += " role=" + std::string(to_string(r->role));
-  out += " host=" + r->host;
+  out += " host=" + r->host.str();
   out += " clean_path=" + r->clean_path;
   out += " query=" + r->query;
-  out += " base_path=" + r->base_path;
+  out += " base_path=" + r->base_path.str();
   return out;
 }
 
@@ -535,6 +539,51 @@ TEST(TextSame, IsEquality) {
 
 // ---- the directory hints
 // -------------------------------------------------------------------------
+
+// resolve() hints the directory before it asks, so that the answer's memory is on its way while
+// the request is checked: first from the raw request (nearly always the key it then asks), then,
+// only when the checked key differs from that guess, with the checked key. Every question is
+// hinted before it is asked, and a request whose host is already normalised hints once.
+TEST(DirectoryHints, EveryQuestionIsHintedFirstAndPlainHostsOnce) {
+  const Platform platform = Platform::make("platform.com").value();
+  testing::MemoryStoreDirectory memory;
+  memory.add_store(1, "orion", "Orion");
+  memory.add_domain("orion.lu", "orion");
+  RecordingDirectory directory(memory);
+  struct Case {
+    std::string_view host;
+    std::string_view target;
+    std::vector<std::string> hints;  // in order
+    std::string question;            // "" when none
+  };
+  const std::vector<Case> cases = {
+      {"orion.lu", "/products", {"domain orion.lu"}, "domain orion.lu"},
+      {"orion.lu:8443", "/products", {"domain orion.lu"}, "domain orion.lu"},
+      {"Orion.LU.", "/products", {"domain Orion.LU.", "domain orion.lu"}, "domain orion.lu"},
+      {"orion.platform.com", "/", {"code orion"}, "code orion"},
+      {"ORION.platform.com", "/", {"code ORION", "code orion"}, "code orion"},
+      {"orion.PLATFORM.com", "/", {"domain orion.PLATFORM.com", "code orion"}, "code orion"},
+      {"platform.com", "/stores/Orion/shop/", {"code orion"}, "code orion"},
+      {"platform.com:80", "/store/orion/dashboard", {"code orion"}, "code orion"},
+      {"Platform.com", "/stores/orion/shop/", {"domain Platform.com", "code orion"}, "code orion"},
+      {"platform.com", "/stores/or%69on/shop/", {}, "code orion"},
+      {"platform.com", "/products", {}, ""},
+      {"admin.platform.com", "/admin", {}, ""},
+      {"www.platform.com", "/stores/orion/shop/", {"code orion"}, "code orion"},
+  };
+  for (const Case& c : cases) {
+    const auto r = resolve(platform, {c.target, c.host}, directory);
+    ASSERT_TRUE(r) << c.host << c.target;
+    const std::vector<std::string> hints = directory.take_hints();
+    const std::vector<std::string> questions = directory.take();
+    EXPECT_EQ(hints, c.hints) << c.host << c.target;
+    if (c.question.empty()) {
+      EXPECT_TRUE(questions.empty()) << c.host << c.target;
+    } else {
+      EXPECT_EQ(questions, std::vector<std::string>{c.question}) << c.host << c.target;
+    }
+  }
+}
 
 TEST(DirectoryHints, ChangeNoAnswer) {
   FlatStoreDirectory::Builder builder;

@@ -96,7 +96,7 @@ TEST_F(SeedStoresTest, Example1CustomDomainRequest) {
   EXPECT_EQ(r->mode, DetectionMode::custom_domain);
   EXPECT_EQ(r->context, ContextType::shop);  // "Sets: context_type = SHOP"
   EXPECT_EQ(r->clean_path, "/shop/products");
-  EXPECT_EQ(r->base_path, "");
+  EXPECT_EQ(r->base_path.view(), "");
 
   // The seed's own host, with its store 1 behind it.
   testing::MemoryStoreDirectory seed;
@@ -133,7 +133,7 @@ TEST_F(SeedStoresTest, Example3PathBasedRequest) {
   EXPECT_EQ(r->mode, DetectionMode::path_based);
   EXPECT_EQ(r->context, ContextType::shop);
   EXPECT_EQ(r->clean_path, "/shop/products");  // "Sets: request.state.clean_path"
-  EXPECT_EQ(r->base_path, "/stores/orion");
+  EXPECT_EQ(r->base_path.view(), "/stores/orion");
 
   auto c = classify(myplatform, {"/stores/ORION/shop/products", "myplatform.com"});
   ASSERT_TRUE(c);
