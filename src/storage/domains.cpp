@@ -62,10 +62,6 @@ constexpr Sql kInsert{"domains_insert",
                       "RETURNING " ORION_DOMAIN_RETURNING};
 constexpr Sql kCountOfStore{"domains_count_of_store",
                             "SELECT COUNT(*) FROM store_domains WHERE store_id = $1"};
-// Serialises two adds of one store on PostgreSQL, so both cannot pass the limit (SQLite's
-// writers are serialised already). store_sequences has one row per store.
-constexpr Sql kLockStore{"domains_lock_store",
-                         "SELECT store_id FROM store_sequences WHERE store_id = $1 FOR UPDATE"};
 constexpr Sql kList{"domains_list",
                     "SELECT " ORION_DOMAIN_COLUMNS
                     " FROM store_domains d WHERE d.store_id = $1 ORDER BY d.domain"};
@@ -238,10 +234,9 @@ Result<std::vector<DomainEvent>> events_page(Transaction& tx, const Sql& sql,
 Result<DomainRecord> add(TenantTransaction& tx, std::string_view domain, const AddRules& rules) {
   const std::string name(domain);
   const std::int64_t now = unix_now();
-  if (tx.backend() == Backend::postgres) {
-    if (auto locked = tx.run(kLockStore, {tx.store_id()}); !locked) {
-      return locked.error();
-    }
+  // Two adds of one store must not both pass the limit.
+  if (auto locked = repository::lock_store(tx); !locked) {
+    return locked.error();
   }
   auto count = tx.run(kCountOfStore, {tx.store_id()});
   if (!count) {

@@ -58,4 +58,24 @@ Result<void> affected_one(Result<QueryResult> result, const std::string& what) {
   return {};
 }
 
+namespace {
+constexpr Sql kLockStore{"repository_lock_store",
+                         "SELECT store_id FROM store_sequences WHERE store_id = $1 FOR UPDATE"};
+}  // namespace
+
+Result<void> lock_store(TenantTransaction& tx) {
+  if (tx.backend() != Backend::postgres) {
+    return {};
+  }
+  auto locked = tx.run(kLockStore, {tx.store_id()});
+  if (!locked) {
+    return locked.error();
+  }
+  if (locked->rows.empty()) {
+    return core::make_error(core::Errc::not_found, "store " + std::to_string(tx.store_id()) +
+                                                       " has no sequence row to lock");
+  }
+  return {};
+}
+
 }  // namespace orion::storage::repository

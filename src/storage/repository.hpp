@@ -75,4 +75,11 @@ Result<std::string> checked_email(std::string_view email);
 
 Result<void> affected_one(Result<QueryResult> result, const std::string& what);
 
+// Holds the scope's store's lock until the transaction ends, so that a check over the store's
+// rows and the write it allows (the domain limit, the last owner) cannot interleave with another
+// transaction's: on PostgreSQL, where two READ COMMITTED transactions could otherwise both pass
+// the check, it locks the store's row of store_sequences; SQLite transactions already run one at
+// a time (BEGIN IMMEDIATE).
+Result<void> lock_store(TenantTransaction& tx);
+
 }  // namespace orion::storage::repository

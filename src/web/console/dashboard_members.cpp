@@ -177,6 +177,10 @@ core::Result<Added> add_member(const Services& s, const Visit& visit, const std:
   if (!tx) {
     return tx.error();
   }
+  // Two owners demoting each other at once must not both see the other one still an owner.
+  if (auto locked = storage::repository::lock_store(*tx); !locked) {
+    return locked.error();
+  }
   auto current = storage::members::find(*tx, user_id);
   if (!current) {
     return current.error();
@@ -261,6 +265,10 @@ asio::awaitable<Response> remove_page(const Console& console, Request&, RequestC
     auto tx = s.database.begin(*visit.scope.tenant);
     if (!tx) {
       return tx.error();
+    }
+    // Two owners removing each other at once must not both see the other one still an owner.
+    if (auto locked = storage::repository::lock_store(*tx); !locked) {
+      return locked.error();
     }
     auto member = storage::members::find(*tx, *user_id);
     if (!member) {

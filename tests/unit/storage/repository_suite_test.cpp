@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/store.hpp"
@@ -16,6 +19,7 @@
 #include "storage/files.hpp"
 #include "storage/orders.hpp"
 #include "storage/products.hpp"
+#include "storage/repository.hpp"
 #include "storage/secrets.hpp"
 #include "storage/sessions.hpp"
 #include "storage/store_directory.hpp"
@@ -56,6 +60,36 @@ NewProduct product(std::string name, std::int64_t price_cents,
 class RepositoryTest : public BackendTest {};
 
 // ---- stores -------------------------------------------------------------------------------
+
+// repository::lock_store: a second transaction of the same store that asks for the lock gets it
+// only once the first has ended (PostgreSQL: the store's lock row; SQLite: the second cannot even
+// begin before the first ends), while another store's lock is not held up. The domain limit and
+// the last-owner check rely on it.
+TEST_P(RepositoryTest, LockStoreHoldsOffTheStoresNextWriterUntilTheFirstEnds) {
+  using namespace std::chrono_literals;
+  const StoreRecord store = make_store("locked");
+  const StoreRecord other = make_store("not-locked");
+  auto first = tenant(store);
+  must(repository::lock_store(first));
+  if (backend() == Backend::postgres) {  // on SQLite one writer at a time, whatever the store
+    auto unrelated = tenant(other);
+    must(repository::lock_store(unrelated));
+    must(unrelated.commit());
+  }
+  std::atomic<bool> first_ended{false};
+  bool second_waited = false;
+  std::thread second([&] {
+    auto tx = tenant(store);
+    must(repository::lock_store(tx));
+    second_waited = first_ended.load();
+    must(tx.commit());
+  });
+  std::this_thread::sleep_for(300ms);
+  first_ended = true;
+  must(first.commit());
+  second.join();
+  EXPECT_TRUE(second_waited);
+}
 
 TEST_P(RepositoryTest, StoresCreateNormalisesCodeAndName) {
   auto tx = platform();
