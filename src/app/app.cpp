@@ -90,10 +90,12 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   }
   app->directory_ = std::make_unique<storage::DatabaseStoreDirectory>(*app->database_);
   app->stores_ = std::make_unique<storage::StoreCache>(
-      *app->directory_, storage::StoreCache::Options{c.store_cache_ttl, 100'000});
+      *app->directory_, storage::StoreCache::Options{c.store_cache_ttl, 100'000},
+      app->directory_.get());
   app->themes_ = std::make_unique<storage::ThemeCache>(*app->database_, c.store_cache_ttl);
   app->templates_ = std::make_unique<web::Templates>();
-  domains::DnsOptions dns{c.dns_server, c.dns_timeout, c.platform_domain, {}, c.domain_http_port};
+  domains::DnsOptions dns{c.dns_server, c.dns_timeout,      c.platform_domain,
+                          {},           c.domain_http_port, c.domain_http_allow_private};
   if (auto targets = domains::parse_targets(c.domain_targets); targets) {
     dns.targets = std::move(*targets);
   } else {
@@ -115,8 +117,12 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
       app->io_,
       DomainScheduler::Parts{*app->database_, *app->verifier_, app->services_->domain_policy,
                              *app->stores_, app->blocking_, app->log_, c.domain_check_poll});
+  app->sessions_ = std::make_unique<SessionSweeper>(
+      app->io_,
+      SessionSweeper::Parts{*app->database_, app->blocking_, app->log_, c.session_sweep_interval});
   App* raw = app.get();
   app->metrics_.add_source([raw] { return raw->scheduler_->metrics(); });
+  app->metrics_.add_source([raw] { return raw->sessions_->metrics(); });
   app->metrics_.add_source([raw] {
     const auto cache = raw->stores_->stats();
     const auto pool = raw->database_->pool_state();
@@ -130,12 +136,21 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
         "# HELP orion_store_cache_entries Answers held in the store cache.\n"
         "# TYPE orion_store_cache_entries gauge\n"
         "orion_store_cache_entries {}\n"
+        "# HELP orion_verification_token_cache_hits_total HTTP domain proofs answered from the "
+        "cache.\n"
+        "# TYPE orion_verification_token_cache_hits_total counter\n"
+        "orion_verification_token_cache_hits_total {}\n"
+        "# HELP orion_verification_token_cache_misses_total HTTP domain proofs that asked the "
+        "database.\n"
+        "# TYPE orion_verification_token_cache_misses_total counter\n"
+        "orion_verification_token_cache_misses_total {}\n"
         "# HELP orion_db_pool_connections Database connections by state.\n"
         "# TYPE orion_db_pool_connections gauge\n"
         "orion_db_pool_connections{{state=\"open\"}} {}\n"
         "orion_db_pool_connections{{state=\"idle\"}} {}\n"
         "orion_db_pool_connections{{state=\"in_use\"}} {}\n",
-        cache.hits, cache.misses, cache.entries, pool.open, pool.idle, pool.in_use);
+        cache.hits, cache.misses, cache.entries, cache.token_hits, cache.token_misses, pool.open,
+        pool.idle, pool.in_use);
   });
 
   auto router = std::make_unique<http::Router>();
@@ -148,7 +163,7 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   }
   http::ChainParts parts{app->log_,          *app->platform_, *app->lookup_, std::move(router),
                          app->themes_.get(), &app->blocking_, &app->metrics_};
-  parts.database = app->database_.get();
+  parts.stores = app->stores_.get();
   parts.trusted_proxies = std::move(*proxies);
   parts.canonical_scheme = c.canonical_scheme;
   app->chain_ = http::make_chain(std::move(parts));
@@ -189,6 +204,7 @@ void App::shutdown() {
     return;
   }
   scheduler_->stop();
+  sessions_->stop();
   boost::asio::co_spawn(
       io_,
       [this]() -> boost::asio::awaitable<void> {
@@ -212,6 +228,7 @@ int App::run() {
     }
   });
   scheduler_->start();
+  sessions_->start();
   const unsigned threads = io_threads_of(config_);
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);

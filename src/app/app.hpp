@@ -14,6 +14,7 @@
 
 #include "app/config.hpp"
 #include "app/domain_scheduler.hpp"
+#include "app/session_sweeper.hpp"
 #include "core/detection.hpp"
 #include "domains/verifier.hpp"
 #include "http/metrics.hpp"
@@ -80,6 +81,7 @@ class App {
   boost::asio::io_context io_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<DomainScheduler> scheduler_;
+  std::unique_ptr<SessionSweeper> sessions_;
   std::optional<boost::asio::signal_set> signals_;
   std::atomic<bool> shutting_down_{false};
 };

@@ -32,6 +32,21 @@ core::Result<Int> parse_int(std::string_view text) {
   return value;
 }
 
+// A TOML boolean arrives as "true"/"false"; env and flags may say it the usual other ways too.
+core::Result<bool> parse_bool(std::string_view text) {
+  for (const std::string_view yes : {"true", "1", "yes", "on"}) {
+    if (text == yes) {
+      return true;
+    }
+  }
+  for (const std::string_view no : {"false", "0", "no", "off"}) {
+    if (text == no) {
+      return false;
+    }
+  }
+  return invalid("'" + std::string(text) + "' is not true|false");
+}
+
 #define ORION_TEXT(field)                                   \
   [](Config& c, std::string_view v) -> core::Result<void> { \
     c.field = std::string(v);                               \
@@ -62,6 +77,16 @@ core::Result<Int> parse_int(std::string_view text) {
       return n.error();                                     \
     }                                                       \
     c.field = std::chrono::seconds(*n);                     \
+    return {};                                              \
+  }
+
+#define ORION_BOOL(field)                                   \
+  [](Config& c, std::string_view v) -> core::Result<void> { \
+    auto b = parse_bool(v);                                 \
+    if (!b) {                                               \
+      return b.error();                                     \
+    }                                                       \
+    c.field = *b;                                           \
     return {};                                              \
   }
 
@@ -108,6 +133,9 @@ constexpr Setting kSettings[] = {
      ORION_TEXT(domain_targets)},
     {"domain_http_port", "port the HTTP token check connects to on a domain (1..65535)",
      ORION_NUMBER(domain_http_port, std::uint16_t)},
+    {"domain_http_allow_private",
+     "let the HTTP token check connect to loopback/private addresses (true|false; tests, demo)",
+     ORION_BOOL(domain_http_allow_private)},
     {"domain_check_poll_ms", "how often the re-check scheduler looks for due domains",
      ORION_MILLIS(domain_check_poll)},
     {"trusted_proxies",
@@ -115,6 +143,8 @@ constexpr Setting kSettings[] = {
      ORION_TEXT(trusted_proxies)},
     {"canonical_scheme", "scheme of URLs on a store's primary domain: https or http",
      ORION_TEXT(canonical_scheme)},
+    {"session_sweep_interval_s", "how often expired sessions are deleted (seconds; 0: never)",
+     ORION_SECONDS(session_sweep_interval)},
 };
 constexpr std::size_t kSettingCount = std::size(kSettings);
 
@@ -122,6 +152,7 @@ constexpr std::size_t kSettingCount = std::size(kSettings);
 #undef ORION_NUMBER
 #undef ORION_MILLIS
 #undef ORION_SECONDS
+#undef ORION_BOOL
 
 std::optional<std::size_t> find_setting(std::string_view name) {
   for (std::size_t i = 0; i < kSettingCount; ++i) {
@@ -225,6 +256,9 @@ std::optional<Problem> check(const Config& config) {
   if (config.store_cache_ttl.count() < 0) {
     return Problem{"store_cache_ttl_ms", "must not be negative"};
   }
+  if (config.session_sweep_interval.count() < 0) {
+    return Problem{"session_sweep_interval_s", "must not be negative"};
+  }
   static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error"};
   if (std::find(std::begin(kLevels), std::end(kLevels), config.log_level) == std::end(kLevels)) {
     return Problem{"log_level", "'" + config.log_level + "' is not trace|debug|info|warn|error"};
@@ -308,8 +342,10 @@ core::Result<void> apply_file(Config& config, const std::string& path, Sources& 
       text = s->get();
     } else if (const auto* i = node.as_integer()) {
       text = std::to_string(i->get());
+    } else if (const auto* b = node.as_boolean()) {
+      text = b->get() ? "true" : "false";
     } else {
-      return sources.error(setting.name, "must be a string or a whole number");
+      return sources.error(setting.name, "must be a string, a whole number or a boolean");
     }
     if (auto set = setting.set(config, text); !set) {
       return sources.error(setting.name, set.error().message);

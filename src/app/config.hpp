@@ -48,9 +48,14 @@ struct Config {
   std::size_t domain_limit = 10;                            // domain_limit: per store
   std::string domain_targets;  // domain_targets: "IP,IP,cname.host"; "" = the platform domain
   std::uint16_t domain_http_port = 80;  // domain_http_port: where the HTTP token check connects
+  // domain_http_allow_private: may the HTTP token check connect to loopback/private addresses
+  // (off: a domain pointed inside the platform's network is refused, against SSRF).
+  bool domain_http_allow_private = false;
   std::chrono::milliseconds domain_check_poll{60'000};  // domain_check_poll_ms: scheduler tick
   std::string trusted_proxies;  // trusted_proxies: "IP,IP" whose X-Forwarded-Proto/-For count
   std::string canonical_scheme = "https";  // canonical_scheme: of primary-domain URLs
+  // session_sweep_interval_s: how often expired sessions are deleted; 0 = never.
+  std::chrono::seconds session_sweep_interval{3600};
 };
 
 // Checks every setting; the first problem as "setting: what is wrong".

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/detection.hpp"
@@ -59,6 +61,11 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
   }
 }
 
+// "1 store", "2 stores": a count with its noun in the right number.
+std::string count_of(std::size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
 }  // namespace
 
 void DomainCommand::attach_dns(CLI::App& command, DnsFlags& flags, bool targets) {
@@ -78,6 +85,11 @@ void DomainCommand::attach_dns(CLI::App& command, DnsFlags& flags, bool targets)
       ->envname("ORION_DOMAIN_HTTP_PORT")
       ->check(CLI::Range(1, 65'535))
       ->default_val(80);
+  command
+      .add_flag("--http-allow-private", flags.http_allow_private,
+                "Let the HTTP token check connect to loopback/private addresses (tests, local "
+                "setups); refused otherwise")
+      ->envname("ORION_DOMAIN_HTTP_ALLOW_PRIVATE");
   if (!targets) {
     return;
   }
@@ -288,6 +300,7 @@ int DomainCommand::verify() {
     options.server = verify_dns_.server;
     options.timeout = std::chrono::milliseconds(verify_dns_.timeout_ms);
     options.http_port = static_cast<std::uint16_t>(verify_dns_.http_port);
+    options.http_allow_private = verify_dns_.http_allow_private;
     auto made = domains::DnsVerifier::make(options);
     if (!made) {
       return fail(kCommand, "--dns-server: " + made.error().message);
@@ -403,6 +416,7 @@ int DomainCommand::check() {
   options.platform_domain = platform->domain();
   options.targets = std::move(*targets);
   options.http_port = static_cast<std::uint16_t>(check_dns_.http_port);
+  options.http_allow_private = check_dns_.http_allow_private;
   auto verifier = domains::DnsVerifier::make(options);
   if (!verifier) {
     return fail(kCommand, "--dns-server: " + verifier.error().message);
@@ -418,10 +432,14 @@ int DomainCommand::check() {
     return fail(kCommand, report.error());
   }
   if (report->ok()) {
-    std::printf("all %zu stores resolve as expected (%zu addresses resolved, %s)\n", report->stores,
-                report->addresses,
-                health.dns ? (std::to_string(report->domains) + " domains' DNS checked").c_str()
-                           : "DNS not checked");
+    const std::string stores = report->stores == 1
+                                   ? std::string("1 store resolves")
+                                   : "all " + std::to_string(report->stores) + " stores resolve";
+    const std::string dns = health.dns
+                                ? count_of(report->domains, "domain's", "domains'") + " DNS checked"
+                                : "DNS not checked";
+    std::printf("%s as expected (%s resolved, %s)\n", stores.c_str(),
+                count_of(report->addresses, "address", "addresses").c_str(), dns.c_str());
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
@@ -430,7 +448,9 @@ int DomainCommand::check() {
     rows.push_back({p.store, p.address, p.kind, p.expected, p.got, p.fix});
   }
   print_table(rows);
-  std::printf("%zu problems in %zu stores checked\n", report->problems.size(), report->stores);
+  std::printf("%s in %s checked\n",
+              count_of(report->problems.size(), "problem", "problems").c_str(),
+              count_of(report->stores, "store", "stores").c_str());
   return 1;
 }
 

@@ -29,9 +29,11 @@ class DomainCommand final : public Command {
     std::string server;
     int timeout_ms = 5'000;
     int http_port = 80;
+    bool http_allow_private = false;
     std::string targets;
   };
-  // Adds --dns-server, --dns-timeout-ms, --http-port and (`targets`) --targets to `command`.
+  // Adds --dns-server, --dns-timeout-ms, --http-port, --http-allow-private and (`targets`)
+  // --targets to `command`.
   static void attach_dns(CLI::App& command, DnsFlags& flags, bool targets);
 
   DatabaseOption db_;

@@ -10,6 +10,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <utility>
 
 namespace orion::domains {
 namespace {
@@ -41,7 +42,47 @@ std::string addresses_text(const std::vector<tcp::endpoint>& endpoints) {
   return text;
 }
 
+bool private_v4(const asio::ip::address_v4& address) {
+  const std::uint32_t a = address.to_uint();
+  // {network, prefix length}
+  static constexpr std::pair<std::uint32_t, int> kRanges[] = {
+      {0x00000000, 8},   // 0.0.0.0/8: "this network", 0.0.0.0 included
+      {0x0A000000, 8},   // 10.0.0.0/8
+      {0x64400000, 10},  // 100.64.0.0/10: shared address space (carrier-grade NAT)
+      {0x7F000000, 8},   // 127.0.0.0/8: loopback
+      {0xA9FE0000, 16},  // 169.254.0.0/16: link-local (cloud metadata services live here)
+      {0xAC100000, 12},  // 172.16.0.0/12
+      {0xC0A80000, 16},  // 192.168.0.0/16
+  };
+  for (const auto& [network, bits] : kRanges) {
+    const std::uint32_t mask = ~std::uint32_t{0} << (32 - bits);
+    if ((a & mask) == network) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+bool is_private_address(std::string_view literal) {
+  boost::system::error_code invalid;
+  const auto address = asio::ip::make_address(std::string(literal), invalid);
+  if (invalid) {
+    return true;
+  }
+  if (address.is_v4()) {
+    return private_v4(address.to_v4());
+  }
+  const auto v6 = address.to_v6();
+  if (v6.is_v4_mapped()) {
+    return private_v4(asio::ip::make_address_v4(asio::ip::v4_mapped, v6));
+  }
+  const auto bytes = v6.to_bytes();
+  return v6.is_loopback() || v6.is_unspecified() ||
+         (bytes[0] & 0xFE) == 0xFC ||                      // fc00::/7: unique local
+         (bytes[0] == 0xFE && (bytes[1] & 0xC0) == 0x80);  // fe80::/10: link-local
+}
 
 HttpResponse http_get(const HttpRequest& request) {
   HttpResponse response;

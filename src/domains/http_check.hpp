@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace orion::domains {
@@ -34,5 +35,12 @@ inline constexpr std::size_t kBodyLimit = 4096;
 
 // Blocks up to request.timeout: call it on the blocking pool. Redirects are not followed.
 HttpResponse http_get(const HttpRequest& request);
+
+// Whether an IP literal is one the HTTP check must not connect to unless the operator allows it
+// (DnsOptions::http_allow_private): loopback, private, shared (CGNAT), link-local, unique-local,
+// "this network" and unspecified addresses, IPv4-mapped IPv6 forms included. Otherwise a domain
+// pointed at 127.0.0.1 or 169.254.169.254 would make the platform fetch from its own network.
+// Text that is not an IP literal counts as private (refused: it cannot be classified).
+bool is_private_address(std::string_view literal);
 
 }  // namespace orion::domains

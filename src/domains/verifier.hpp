@@ -97,11 +97,17 @@ struct DnsOptions {
   // The port the HTTP token check connects to on the domain's address (80 in production;
   // tests point it at a server on loopback). The Host header is the domain.
   std::uint16_t http_port = 80;
+  // Whether the HTTP token check may connect to a loopback, private, link-local or otherwise
+  // non-public address (domains::is_private_address). Off in production: a domain pointed at
+  // such an address would make the platform fetch from its own network (SSRF). Tests and a
+  // local demo that serve the token on 127.0.0.1 turn it on.
+  bool http_allow_private = false;
 };
 
 // The real checks: DNS through c-ares (TXT, A, AAAA, CNAME) asking the configured resolver, and
 // the HTTP token over plain HTTP to the address that resolver gives (Boost.Beast, no redirects
-// followed, the body read up to 4 KiB, one deadline for connect + request + response).
+// followed, the body read up to 4 KiB, one deadline for connect + request + response), never to
+// a non-public address unless DnsOptions::http_allow_private.
 class DnsVerifier final : public Verifier {
  public:
   // Errc::invalid_input when `server` is not IP[:PORT] or the timeout is not positive.

@@ -58,4 +58,15 @@ std::string sha256_hex(std::string_view text) {
   return to_hex(digest, sizeof digest);
 }
 
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  if (a.empty()) {
+    return true;
+  }
+  // libsodium's compare, not a loop of our own: the compiler may not turn it into an early exit.
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 }  // namespace orion::storage

@@ -22,4 +22,10 @@ std::string random_hex(std::size_t bytes);
 // Lower-case hex SHA-256 of `text`.
 std::string sha256_hex(std::string_view text);
 
+// Whether two secrets (a CSRF token, a domain's verification token) are equal, in time that
+// depends on their length only, never on where they differ: a guess learns "yes" or "no",
+// not how much of it was right. Unequal lengths answer at once (every token of a kind has the
+// same length, so the length is no secret). Needs no init_secrets().
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+
 }  // namespace orion::storage

@@ -14,16 +14,6 @@ std::string encode(const std::string& text) {
 
 }  // namespace
 
-std::string hidden_field(const std::string& body, const std::string& name) {
-  const std::string marker = "name=\"" + name + "\" value=\"";
-  const auto at = body.find(marker);
-  if (at == std::string::npos) {
-    return {};
-  }
-  const auto start = at + marker.size();
-  return body.substr(start, body.find('"', start) - start);
-}
-
 ConsoleSession::ConsoleSession(const TestServer& server, std::string console,
                                const std::string& email, const std::string& password,
                                std::string host)

@@ -9,9 +9,6 @@
 
 namespace orion::testing {
 
-// The value of the hidden input `name` in a page ("" when absent).
-std::string hidden_field(const std::string& body, const std::string& name);
-
 class ConsoleSession {
  public:
   // Signs in at `console` ("/admin" or "/store/{code}") on `host`; check signed_in() after.

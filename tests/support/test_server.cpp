@@ -126,6 +126,31 @@ HttpResponse TestServer::json(beast_http::verb method, const std::string& host,
   return request(method, host, target, body, headers);
 }
 
+std::string set_cookie(const HttpResponse& response) {
+  for (const auto& field : response) {
+    if (field.name() == beast_http::field::set_cookie) {
+      return std::string(field.value());
+    }
+  }
+  return {};
+}
+
+std::string hidden_field(const std::string& body, const std::string& name) {
+  const std::string marker = "name=\"" + name + "\" value=\"";
+  const auto at = body.find(marker);
+  if (at == std::string::npos) {
+    return {};
+  }
+  const auto start = at + marker.size();
+  return body.substr(start, body.find('"', start) - start);
+}
+
+std::string csrf_of(const std::string& html) { return hidden_field(html, "csrf_token"); }
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 std::string cookie_value(const HttpResponse& response, const std::string& name) {
   for (const auto& field : response) {
     if (field.name() != beast_http::field::set_cookie) {

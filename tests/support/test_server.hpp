@@ -68,8 +68,16 @@ inline std::string backend_name(const ::testing::TestParamInfo<storage::Backend>
   return std::string(storage::to_string(info.param));
 }
 
+// What the suites read off responses and pages.
 // The value of `name` in a response's Set-Cookie headers ("" when absent).
 std::string cookie_value(const HttpResponse& response, const std::string& name);
+// The first Set-Cookie header whole, its attributes included ("" when absent).
+std::string set_cookie(const HttpResponse& response);
+// The value of the hidden input `name` in a page ("" when absent).
+std::string hidden_field(const std::string& body, const std::string& name);
+// The storefront's CSRF token: the first hidden csrf_token field of a page ("" when none).
+std::string csrf_of(const std::string& html);
+bool contains(const std::string& text, const std::string& part);
 
 }  // namespace orion::testing
 

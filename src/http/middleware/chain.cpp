@@ -28,9 +28,9 @@ std::unique_ptr<Chain> make_chain(ChainParts parts) {
   chain.push_back(std::make_unique<StoreContext>(parts.platform, parts.lookup));
   // 4. VerificationToken: the HTTP proof of a custom domain, answered for pending domains too —
   //    before step 5 could redirect it and before any step that needs a routed store.
-  if (parts.database != nullptr && parts.blocking != nullptr) {
+  if (parts.stores != nullptr && parts.blocking != nullptr) {
     chain.push_back(
-        std::make_unique<VerificationToken>(parts.platform, *parts.database, *parts.blocking));
+        std::make_unique<VerificationToken>(parts.platform, *parts.stores, *parts.blocking));
   }
   // 5. PrimaryDomain: a storefront page reached off the store's primary domain goes there, before
   //    step 6's `/` → `/shop/` (one hop, not two) and before any page is rendered.

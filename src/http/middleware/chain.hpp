@@ -11,7 +11,7 @@
 #include "http/metrics.hpp"
 #include "http/middleware.hpp"
 #include "http/store_lookup.hpp"
-#include "storage/database.hpp"
+#include "storage/store_cache.hpp"
 #include "storage/theme_cache.hpp"
 
 namespace spdlog {
@@ -29,8 +29,9 @@ struct ChainParts {
   const storage::ThemeCache* themes = nullptr;
   boost::asio::thread_pool* blocking = nullptr;
   Metrics* metrics = nullptr;
-  // Optional: without a database (with `blocking`) no host answers the HTTP domain proof.
-  storage::Database* database = nullptr;
+  // Optional: without the store cache (with `blocking`) no host answers the HTTP domain proof;
+  // its tokens come from the cache, whose source must answer them (storage::VerificationTokens).
+  const storage::StoreCache* stores = nullptr;
   // The proxies whose X-Forwarded-Proto/-For are believed (app::Config trusted_proxies).
   std::vector<boost::asio::ip::address> trusted_proxies{};
   // Of the primary-domain redirects (app::Config canonical_scheme).

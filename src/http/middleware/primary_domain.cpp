@@ -42,6 +42,10 @@ asio::awaitable<Response> PrimaryDomain::handle(Request& request, RequestContext
   Response response = make_response(reads ? Status::moved_permanently : Status::permanent_redirect,
                                     "moved to " + location + "\n", "text/plain; charset=utf-8");
   response.set(beast_http::field::location, location);
+  // Browsers keep a 301 without cache headers for as long as they like, so an owner who unmarks
+  // or changes the primary domain would see old visitors sent to the old one indefinitely. An
+  // hour bounds that, and still spares a returning visitor the extra round trip.
+  response.set(beast_http::field::cache_control, "max-age=3600");
   co_return response;
 }
 

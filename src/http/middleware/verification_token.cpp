@@ -4,7 +4,7 @@
 
 #include "http/error_status.hpp"
 #include "http/offload.hpp"
-#include "storage/domains.hpp"
+#include "storage/secrets.hpp"
 
 namespace orion::http {
 namespace {
@@ -24,18 +24,6 @@ bool token_like(std::string_view token) noexcept {
     }
   }
   return true;
-}
-
-// Constant time in the token's length: the answer says only "yes" or "no".
-bool same_token(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
 }
 
 Response plain(Status status, std::string body) {
@@ -61,24 +49,18 @@ asio::awaitable<Response> VerificationToken::handle(Request& request, RequestCon
   if (!token_like(token)) {
     co_return plain(Status::not_found, "not found\n");
   }
-  auto found = co_await offload(blocking_, [&]() -> core::Result<std::optional<std::string>> {
-    auto tx = database_.begin_platform();
-    if (!tx) {
-      return tx.error();
+  storage::StoreCache::Token known;
+  if (auto cached = stores_.peek_token(r.host)) {
+    known = std::move(*cached);
+  } else {
+    auto load = [this, &r] { return stores_.find_token(r.host); };
+    auto found = co_await offload(blocking_, load);
+    if (!found) {
+      co_return error_response(found.error());
     }
-    auto domain = storage::domains::find_any(*tx, r.host);
-    if (!domain) {
-      return domain.error();
-    }
-    if (!*domain) {
-      return std::optional<std::string>();
-    }
-    return std::optional<std::string>((*domain)->record.verification_token);
-  });
-  if (!found) {
-    co_return error_response(found.error());
+    known = std::move(*found);
   }
-  if (!*found || !same_token(**found, token)) {
+  if (!known || !storage::constant_time_equal(*known, token)) {
     co_return plain(Status::not_found, "not found\n");
   }
   co_return plain(Status::ok, "orion-verify=" + std::string(token));

@@ -370,17 +370,6 @@ std::string_view to_string(Role role) noexcept {
   return "admin";
 }
 
-bool same_secret(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
-}
-
 std::string csrf_token_of(const http::Request& request) {
   for (const std::string& value : cookie_values(request, kCsrfCookie)) {
     if (is_hex_token(value, 32)) {

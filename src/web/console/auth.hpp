@@ -128,9 +128,6 @@ inline constexpr std::size_t kMinPasswordLength = 10;
 // Blocking. Ends the session of `cookie_value` (nothing when there is none).
 core::Result<void> log_out(storage::Database& database, std::string_view cookie_value);
 
-// Compares two secrets in time independent of where they differ.
-bool same_secret(std::string_view a, std::string_view b) noexcept;
-
 // A fresh CSRF token for the login form (32 hex digits), or the request's own when it already
 // carries a well-formed one (so two open tabs both work).
 std::string csrf_token_of(const http::Request& request);

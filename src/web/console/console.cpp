@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "http/error_status.hpp"
+#include "storage/secrets.hpp"
 #include "web/templates.hpp"
 
 namespace orion::web::console {
@@ -295,7 +296,7 @@ asio::awaitable<Entry> Console::enter(Request& request, RequestContext& context,
     if (token.empty()) {
       token = std::string(request["X-CSRF-Token"]);
     }
-    if (token.empty() || !same_secret(token, visit.who.session.csrf_token)) {
+    if (token.empty() || !storage::constant_time_equal(token, visit.who.session.csrf_token)) {
       co_return error_page(context, visit.scope, Status::forbidden, "Form expired",
                            "This form has expired or was not sent from this site. Go back, "
                            "reload the page and try again.",

@@ -82,8 +82,12 @@ std::optional<std::string> domain_param(const RouteParams& params) {
   return host->name;
 }
 
+// "1 day", "2 days"; "1 address", "2 addresses" with the plural given.
 std::string plural(std::int64_t n, const char* unit) {
   return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
+}
+std::string plural(std::int64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 // "30 days", "72 hours", "90 seconds": a setting as the owner reads it.
@@ -320,6 +324,39 @@ struct Detail {
   domains::Pointing pointing;
 };
 
+// Which console a form came from: the dashboard acts on its own store's domains, the admin
+// console on any store's.
+enum class Side : std::uint8_t { store, admin };
+
+// Runs `write` in a transaction of a store and commits it: the dashboard's own store, or for an
+// admin the store `store_code` (named by the route, or owning the domain), by the explicit admin
+// path to its scope. Blocks: the blocking pool only.
+template <class Write>
+core::Result<void> in_store(const Services& s, const Visit& visit, Side side,
+                            const std::string& store_code, const Write& write) {
+  std::optional<storage::TenantScope> scope = visit.scope.tenant;
+  if (side == Side::admin) {
+    // The lookup's transaction ends before the store's begins.
+    auto tx = s.database.begin_platform();
+    if (!tx) {
+      return tx.error();
+    }
+    auto store = storage::stores::get_by_code(*tx, store_code);
+    if (!store) {
+      return store.error();
+    }
+    scope = storage::TenantScope::admin(store->snapshot());
+  }
+  auto tx = s.database.begin(*scope);
+  if (!tx) {
+    return tx.error();
+  }
+  if (auto written = write(*tx); !written) {
+    return written.error();
+  }
+  return tx->commit();
+}
+
 // ---- The store dashboard (owners and admins) ----
 
 asio::awaitable<Response> show_store_domains(const Console& console, RequestContext& context,
@@ -470,17 +507,13 @@ asio::awaitable<Response> add_store_domain(const Console& console, Request&,
                                           message);
   }
   const std::string domain = *valid;
-  auto added = co_await console.blocking([&s, &visit, &domain]() -> core::Result<void> {
-    auto tx = s.database.begin(*visit.scope.tenant);
-    if (!tx) {
-      return tx.error();
-    }
+  const std::string code = context.resolution->store->code;
+  const auto add = [&s, &domain](storage::TenantTransaction& tx) {
     const storage::domains::AddRules rules{s.domain_policy.max_per_store};
-    if (auto row = storage::domains::add(*tx, domain, rules); !row) {
-      return row.error();
-    }
-    return tx->commit();
-  });
+    return storage::domains::add(tx, domain, rules);
+  };
+  auto added = co_await console.blocking(
+      [&s, &visit, &code, &add] { return in_store(s, visit, Side::store, code, add); });
   if (!added) {
     const Status status = http::status_of(added.error().code);
     if (status != Status::conflict && status != Status::unprocessable_entity) {
@@ -492,167 +525,6 @@ asio::awaitable<Response> add_store_domain(const Console& console, Request&,
   }
   s.stores.invalidate_all();
   co_return redirect(Status::see_other, visit.url("/domains?added=" + domain));
-}
-
-// The store's own domain named by the route, or the response to send instead (404).
-struct Found {
-  std::optional<DomainRecord> record;
-  std::optional<Response> instead;
-};
-
-asio::awaitable<Found> find_store_domain(const Console& console, RequestContext& context,
-                                         const RouteParams& params, Visit& visit) {
-  const Services& s = console.services();
-  const auto domain = domain_param(params);
-  if (!domain) {
-    co_return Found{{},
-                    console.error_page(context, visit.scope, Status::not_found, "No such domain",
-                                       "This store has no such domain.", visit.who)};
-  }
-  auto found = co_await console.blocking(
-      [&s, &visit, &domain]() -> core::Result<std::optional<DomainRecord>> {
-        auto tx = s.database.begin(*visit.scope.tenant);
-        if (!tx) {
-          return tx.error();
-        }
-        return storage::domains::find(*tx, *domain);
-      });
-  if (!found) {
-    co_return Found{{}, console.failure(context, visit, found.error())};
-  }
-  if (!*found) {
-    co_return Found{{},
-                    console.error_page(context, visit.scope, Status::not_found, "No such domain",
-                                       "This store has no domain " + *domain + ".", visit.who)};
-  }
-  co_return Found{std::move(**found), {}};
-}
-
-// Where a dashboard form came from: the domain's page when its hidden "back" is "detail".
-bool from_detail(const Visit& visit) { return visit.form.text("back") == "detail"; }
-
-std::string store_back_url(const Visit& visit, const std::string& domain, std::string_view key) {
-  const std::string page = from_detail(visit) ? "/domains/" + domain + "?" : "/domains?";
-  return visit.url(page + std::string(key) + "=" + domain);
-}
-
-// The page a failed dashboard action shows again, with `message`.
-asio::awaitable<Response> store_refusal(const Console& console, RequestContext& context,
-                                        Visit& visit, const std::string& domain, Status status,
-                                        const Message& message) {
-  if (from_detail(visit)) {
-    co_return co_await show_store_detail(console, context, visit, domain, status, message);
-  }
-  co_return co_await show_store_domains(console, context, visit, status, message);
-}
-
-asio::awaitable<Response> verify_store_domain(const Console& console, Request&,
-                                              RequestContext& context, const RouteParams& params,
-                                              Visit& visit) {
-  const Services& s = console.services();
-  Found found = co_await find_store_domain(console, context, params, visit);
-  if (found.instead) {
-    co_return std::move(*found.instead);
-  }
-  const std::string domain = found.record->domain;
-  const auto method = method_of(visit);
-  if (!method) {
-    Message message;
-    message.error = "Choose how to verify " + domain + ": by DNS or by HTTP.";
-    message.check_domain = domain;
-    co_return co_await store_refusal(console, context, visit, domain, Status::unprocessable_entity,
-                                     message);
-  }
-  const domains::Method how = *method;
-  auto verified = co_await console.blocking([&s, &domain, how] {
-    return domains::verify(s.database, s.verifier, s.domain_policy, domain, how,
-                           domains::Trigger::owner);
-  });
-  if (!verified) {
-    co_return console.failure(context, visit, verified.error());
-  }
-  if (verified->changed) {
-    s.stores.invalidate_all();
-  }
-  if (!verified->check.verified()) {
-    Message message;
-    message.error = verified->check.message;
-    message.check_domain = domain;
-    co_return co_await store_refusal(console, context, visit, domain, Status::unprocessable_entity,
-                                     message);
-  }
-  co_return redirect(Status::see_other, store_back_url(visit, domain, "verified"));
-}
-
-asio::awaitable<Response> primary_store_domain(const Console& console, Request&,
-                                               RequestContext& context, const RouteParams& params,
-                                               Visit& visit) {
-  const Services& s = console.services();
-  Found found = co_await find_store_domain(console, context, params, visit);
-  if (found.instead) {
-    co_return std::move(*found.instead);
-  }
-  const std::string domain = found.record->domain;
-  const auto primary = primary_of(visit);
-  if (!primary) {
-    Message message;
-    message.error = "Say whether " + domain + " should be primary (1) or not (0).";
-    message.check_domain = domain;
-    co_return co_await store_refusal(console, context, visit, domain, Status::unprocessable_entity,
-                                     message);
-  }
-  const bool mark = *primary;
-  auto changed = co_await console.blocking([&s, &visit, &domain, mark]() -> core::Result<void> {
-    auto tx = s.database.begin(*visit.scope.tenant);
-    if (!tx) {
-      return tx.error();
-    }
-    if (auto row = storage::domains::set_primary(*tx, domain, mark); !row) {
-      return row.error();
-    }
-    return tx->commit();
-  });
-  if (!changed) {
-    if (changed.error().code != core::Errc::conflict) {
-      co_return console.failure(context, visit, changed.error());
-    }
-    Message message;
-    message.error = refusal(changed.error());
-    message.check_domain = domain;
-    co_return co_await store_refusal(console, context, visit, domain, Status::conflict, message);
-  }
-  // The primary domain decides redirects for every request of the store: at once.
-  s.stores.invalidate_all();
-  co_return redirect(Status::see_other,
-                     store_back_url(visit, domain, mark ? "primary" : "unprimary"));
-}
-
-asio::awaitable<Response> remove_store_domain(const Console& console, Request&,
-                                              RequestContext& context, const RouteParams& params,
-                                              Visit& visit) {
-  const Services& s = console.services();
-  Found found = co_await find_store_domain(console, context, params, visit);
-  if (found.instead) {
-    co_return std::move(*found.instead);
-  }
-  const std::string domain = found.record->domain;
-  auto removed = co_await console.blocking([&s, &visit, &domain]() -> core::Result<void> {
-    auto tx = s.database.begin(*visit.scope.tenant);
-    if (!tx) {
-      return tx.error();
-    }
-    if (auto gone = storage::domains::remove(*tx, domain, "removed by the store's owner",
-                                             s.domain_policy.quarantine);
-        !gone) {
-      return gone.error();
-    }
-    return tx->commit();
-  });
-  if (!removed) {
-    co_return console.failure(context, visit, removed.error());
-  }
-  s.stores.invalidate_all();
-  co_return redirect(Status::see_other, visit.url("/domains?removed=" + domain));
 }
 
 // ---- The admin console ----
@@ -697,33 +569,6 @@ core::Result<AdminList> load_admin_list(const Services& s, const std::optional<s
   }
   list.counts = *counts;
   return list;
-}
-
-// Where an admin form came from (its hidden "back"): the domain's store's page ("store"), the
-// domain's page ("detail"), or /admin/domains.
-enum class Back : std::uint8_t { all, store, detail };
-
-Back back_of(const Visit& visit) {
-  const std::string back = visit.form.text("back");
-  return back == "store" ? Back::store : back == "detail" ? Back::detail : Back::all;
-}
-
-std::string admin_back_url(const Visit& visit, const storage::domains::PlatformDomain& d,
-                           std::string_view key) {
-  const std::string& name = d.record.domain;
-  std::string page;
-  switch (back_of(visit)) {
-    case Back::store:
-      page = "/stores/" + d.store_code + "/domains?";
-      break;
-    case Back::detail:
-      page = "/domains/" + name + "?";
-      break;
-    case Back::all:
-      page = "/domains?";
-      break;
-  }
-  return visit.url(page + std::string(key) + "=" + name);
 }
 
 asio::awaitable<Response> show_admin_domains(const Console& console, RequestContext& context,
@@ -825,30 +670,12 @@ asio::awaitable<Response> admin_add_domain(const Console& console, Request&,
                                           Status::unprocessable_entity, message);
   }
   const std::string domain = *valid;
-  auto added = co_await console.blocking([&s, &code, &domain]() -> core::Result<void> {
-    storage::StoreRecord store;
-    {
-      auto tx = s.database.begin_platform();
-      if (!tx) {
-        return tx.error();
-      }
-      auto found = storage::stores::get_by_code(*tx, *code);
-      if (!found) {
-        return found.error();
-      }
-      store = std::move(*found);
-    }
-    // The admin named the store: the explicit admin path to its scope.
-    auto tx = s.database.begin(storage::TenantScope::admin(store.snapshot()));
-    if (!tx) {
-      return tx.error();
-    }
+  const auto add = [&s, &domain](storage::TenantTransaction& tx) {
     const storage::domains::AddRules rules{s.domain_policy.max_per_store};
-    if (auto row = storage::domains::add(*tx, domain, rules); !row) {
-      return row.error();
-    }
-    return tx->commit();
-  });
+    return storage::domains::add(tx, domain, rules);
+  };
+  auto added = co_await console.blocking(
+      [&s, &visit, &code, &add] { return in_store(s, visit, Side::admin, *code, add); });
   if (!added) {
     if (added.error().code != core::Errc::conflict) {
       co_return console.failure(context, visit, added.error());
@@ -863,42 +690,12 @@ asio::awaitable<Response> admin_add_domain(const Console& console, Request&,
                      visit.url("/stores/" + *code + "/domains") + "?added=" + domain);
 }
 
-// Any store's domain named by the route, or the response to send instead (404).
-struct FoundAny {
-  std::optional<storage::domains::PlatformDomain> domain;
-  std::optional<Response> instead;
-};
-
 Response no_domain(const Console& console, RequestContext& context, const Visit& visit,
                    const std::string& domain) {
   return console.error_page(context, visit.scope, Status::not_found, "No such domain",
                             domain.empty() ? std::string("No store has such a domain.")
                                            : "No store has the domain " + domain + ".",
                             visit.who);
-}
-
-asio::awaitable<FoundAny> find_any_domain(const Console& console, RequestContext& context,
-                                          const RouteParams& params, Visit& visit) {
-  const Services& s = console.services();
-  const auto domain = domain_param(params);
-  if (!domain) {
-    co_return FoundAny{{}, no_domain(console, context, visit, "")};
-  }
-  auto found = co_await console.blocking(
-      [&s, &domain]() -> core::Result<std::optional<storage::domains::PlatformDomain>> {
-        auto tx = s.database.begin_platform();
-        if (!tx) {
-          return tx.error();
-        }
-        return storage::domains::find_any(*tx, *domain);
-      });
-  if (!found) {
-    co_return FoundAny{{}, console.failure(context, visit, found.error())};
-  }
-  if (!*found) {
-    co_return FoundAny{{}, no_domain(console, context, visit, *domain)};
-  }
-  co_return FoundAny{std::move(**found), {}};
 }
 
 asio::awaitable<Response> show_admin_detail(const Console& console, RequestContext& context,
@@ -951,159 +748,323 @@ asio::awaitable<Response> admin_domain(const Console& console, Request&, Request
   co_return co_await show_admin_detail(console, context, visit, name, Status::ok, notice);
 }
 
-// The page a failed admin action shows again, with `message`.
-asio::awaitable<Response> admin_refusal(const Console& console, RequestContext& context,
-                                        Visit& visit, const storage::domains::PlatformDomain& d,
-                                        Status status, const Message& message) {
-  const std::optional<DomainState> any;
-  switch (back_of(visit)) {
-    case Back::detail:
-      co_return co_await show_admin_detail(console, context, visit, d.record.domain, status,
-                                           message);
-    case Back::store: {
-      const std::optional<std::string> code(d.store_code);
-      co_return co_await show_admin_domains(console, context, visit, code, any, status, message);
-    }
-    case Back::all:
-      break;
+// ---- Actions on one domain (both consoles) ----
+//
+// Every POST on one domain has one shape: find the domain (a 404 page when this console cannot
+// see it), check the form, run one change on the blocking pool, empty the store cache when
+// routing may have changed (so it takes effect on the next request), then redirect back to the
+// page the form came from, or show that page again with the refusal beside the domain. What
+// differs between the consoles is which domains they see, the transaction a change runs in
+// (in_store) and the pages they go back to.
+
+// The domain a form acts on, as its console found it.
+struct Target {
+  Side side = Side::store;
+  std::string domain;      // as stored
+  std::string store_code;  // its store
+};
+
+// The target named by the route, or the response to send instead (404).
+struct TargetFound {
+  std::optional<Target> target;
+  std::optional<Response> instead;
+};
+
+Response no_target(const Console& console, RequestContext& context, const Visit& visit, Side side,
+                   const std::string& domain) {
+  if (side == Side::admin) {
+    return no_domain(console, context, visit, domain);
   }
-  const std::optional<std::string> all;
-  co_return co_await show_admin_domains(console, context, visit, all, any, status, message);
+  return console.error_page(context, visit.scope, Status::not_found, "No such domain",
+                            domain.empty() ? std::string("This store has no such domain.")
+                                           : "This store has no domain " + domain + ".",
+                            visit.who);
+}
+
+asio::awaitable<TargetFound> find_target(const Console& console, RequestContext& context,
+                                         const RouteParams& params, Visit& visit, Side side) {
+  const Services& s = console.services();
+  const auto param = domain_param(params);
+  if (!param) {
+    co_return TargetFound{{}, no_target(console, context, visit, side, "")};
+  }
+  const std::string domain = *param;
+  // The dashboard's own store; an admin learns the store from the domain.
+  std::string own_code;
+  if (side == Side::store) {
+    own_code = context.resolution->store->code;
+  }
+  auto found = co_await console.blocking(
+      [&s, &visit, &domain, &own_code, side]() -> core::Result<std::optional<Target>> {
+        if (side == Side::admin) {
+          auto tx = s.database.begin_platform();
+          if (!tx) {
+            return tx.error();
+          }
+          auto any = storage::domains::find_any(*tx, domain);
+          if (!any) {
+            return any.error();
+          }
+          if (!*any) {
+            return std::optional<Target>();
+          }
+          return Target{side, (*any)->record.domain, (*any)->store_code};
+        }
+        auto tx = s.database.begin(*visit.scope.tenant);
+        if (!tx) {
+          return tx.error();
+        }
+        auto own = storage::domains::find(*tx, domain);
+        if (!own) {
+          return own.error();
+        }
+        if (!*own) {
+          return std::optional<Target>();
+        }
+        return Target{side, (*own)->domain, own_code};
+      });
+  if (!found) {
+    co_return TargetFound{{}, console.failure(context, visit, found.error())};
+  }
+  if (!*found) {
+    co_return TargetFound{{}, no_target(console, context, visit, side, domain)};
+  }
+  co_return TargetFound{std::move(*found), {}};
+}
+
+// Where a form came from (its hidden "back"): the domain's page ("detail"), for an admin the
+// domain's store's page ("store"), or the console's list of domains.
+enum class Back : std::uint8_t { all, store, detail };
+
+Back back_of(const Visit& visit) {
+  const std::string back = visit.form.text("back");
+  return back == "store" ? Back::store : back == "detail" ? Back::detail : Back::all;
+}
+
+// The page the form came from, with ?key=domain (its notice).
+std::string back_url(const Visit& visit, const Target& target, std::string_view key) {
+  std::string page = "/domains?";
+  if (back_of(visit) == Back::detail) {
+    page = "/domains/" + target.domain + "?";
+  } else if (back_of(visit) == Back::store && target.side == Side::admin) {
+    page = "/stores/" + target.store_code + "/domains?";
+  }
+  return visit.url(page + std::string(key) + "=" + target.domain);
+}
+
+// The page the form came from, shown again with `error` beside the domain.
+asio::awaitable<Response> refuse(const Console& console, RequestContext& context, Visit& visit,
+                                 const Target& target, Status status, const std::string& error) {
+  Message message;
+  message.error = error;
+  message.check_domain = target.domain;
+  const Back back = back_of(visit);
+  if (target.side == Side::store) {
+    if (back == Back::detail) {
+      co_return co_await show_store_detail(console, context, visit, target.domain, status, message);
+    }
+    co_return co_await show_store_domains(console, context, visit, status, message);
+  }
+  if (back == Back::detail) {
+    co_return co_await show_admin_detail(console, context, visit, target.domain, status, message);
+  }
+  const std::optional<DomainState> any;
+  std::optional<std::string> code;
+  if (back == Back::store) {
+    code = target.store_code;
+  }
+  co_return co_await show_admin_domains(console, context, visit, code, any, status, message);
+}
+
+// What a change did: done (routing may have changed), or refused with a sentence for the owner.
+struct Outcome {
+  bool changed = true;
+  std::optional<Status> refused;
+  std::string reason;
+};
+
+// A committed write changed routing; a conflict (not a verified domain, ...) is a refusal with
+// the storage layer's sentence; any other error stays one.
+core::Result<Outcome> written(const core::Result<void>& result) {
+  if (result) {
+    return Outcome{};
+  }
+  if (result.error().code == core::Errc::conflict) {
+    return Outcome{false, Status::conflict, refusal(result.error())};
+  }
+  return result.error();
+}
+
+// Runs `change` (a callable giving core::Result<Outcome>) on the blocking pool and answers
+// with the redirect to `done_url` or the refusal; an error is the failure page.
+template <class Change>
+asio::awaitable<Response> act(const Console& console, RequestContext& context, Visit& visit,
+                              const Target& target, const Change& change,
+                              const std::string& done_url) {
+  const Services& s = console.services();
+  auto outcome = co_await console.blocking(change);
+  if (!outcome) {
+    co_return console.failure(context, visit, outcome.error());
+  }
+  if (outcome->changed) {
+    s.stores.invalidate_all();
+  }
+  if (outcome->refused) {
+    const Status status = *outcome->refused;
+    co_return co_await refuse(console, context, visit, target, status, outcome->reason);
+  }
+  co_return redirect(Status::see_other, done_url);
+}
+
+// Verify now by the form's method (DNS or HTTP); an admin may instead force it ("force" = 1).
+asio::awaitable<Response> verify_domain(const Console& console, RequestContext& context,
+                                        const RouteParams& params, Visit& visit, Side side) {
+  const Services& s = console.services();
+  TargetFound found = co_await find_target(console, context, params, visit, side);
+  if (found.instead) {
+    co_return std::move(*found.instead);
+  }
+  const Target& target = *found.target;
+  const std::string& domain = target.domain;
+  const std::string done_url = back_url(visit, target, "verified");
+  if (side == Side::admin && visit.form.text("force") == "1") {
+    // An admin's decision without a check; kept out of the scheduled re-checks.
+    const auto force = [&s, &domain]() -> core::Result<Outcome> {
+      if (auto forced = domains::force_verify(s.database, domain); !forced) {
+        return forced.error();
+      }
+      return Outcome{};
+    };
+    co_return co_await act(console, context, visit, target, force, done_url);
+  }
+  const auto method = method_of(visit);
+  if (!method) {
+    const std::string error = "Choose how to verify " + domain + ": by DNS or by HTTP.";
+    co_return co_await refuse(console, context, visit, target, Status::unprocessable_entity, error);
+  }
+  const domains::Method how = *method;
+  // An admin's check is real also for a forced domain: this is its "re-check".
+  const domains::Trigger trigger =
+      side == Side::admin ? domains::Trigger::admin : domains::Trigger::owner;
+  const auto check = [&s, &domain, how, trigger]() -> core::Result<Outcome> {
+    auto verified = domains::verify(s.database, s.verifier, s.domain_policy, domain, how, trigger);
+    if (!verified) {
+      return verified.error();
+    }
+    Outcome outcome;
+    outcome.changed = verified->changed;
+    if (!verified->check.verified()) {
+      outcome.refused = Status::unprocessable_entity;
+      outcome.reason = verified->check.message;
+    }
+    return outcome;
+  };
+  co_return co_await act(console, context, visit, target, check, done_url);
+}
+
+// Mark ("primary" = 1) or un-mark (0) the store's primary domain. It decides redirects for every
+// request of the store: the cache empties at once.
+asio::awaitable<Response> primary_domain(const Console& console, RequestContext& context,
+                                         const RouteParams& params, Visit& visit, Side side) {
+  const Services& s = console.services();
+  TargetFound found = co_await find_target(console, context, params, visit, side);
+  if (found.instead) {
+    co_return std::move(*found.instead);
+  }
+  const Target& target = *found.target;
+  const auto primary = primary_of(visit);
+  if (!primary) {
+    const std::string error = "Say whether " + target.domain + " should be primary (1) or not (0).";
+    co_return co_await refuse(console, context, visit, target, Status::unprocessable_entity, error);
+  }
+  const bool mark = *primary;
+  const auto set = [&target, mark](storage::TenantTransaction& tx) {
+    return storage::domains::set_primary(tx, target.domain, mark);
+  };
+  const auto change = [&s, &visit, &target, &set] {
+    return written(in_store(s, visit, target.side, target.store_code, set));
+  };
+  const std::string done_url = back_url(visit, target, mark ? "primary" : "unprimary");
+  co_return co_await act(console, context, visit, target, change, done_url);
+}
+
+// Remove the domain (quarantined for other stores). Its own page is gone: a removal from there
+// goes back to the list (for an admin, the store's list unless the form came from every store's).
+asio::awaitable<Response> remove_domain(const Console& console, RequestContext& context,
+                                        const RouteParams& params, Visit& visit, Side side) {
+  const Services& s = console.services();
+  TargetFound found = co_await find_target(console, context, params, visit, side);
+  if (found.instead) {
+    co_return std::move(*found.instead);
+  }
+  const Target& target = *found.target;
+  const auto change = [&s, &visit, &target]() -> core::Result<Outcome> {
+    if (target.side == Side::store) {
+      const auto remove = [&s, &target](storage::TenantTransaction& tx) {
+        return storage::domains::remove(tx, target.domain, "removed by the store's owner",
+                                        s.domain_policy.quarantine);
+      };
+      if (auto done = in_store(s, visit, target.side, target.store_code, remove); !done) {
+        return done.error();
+      }
+      return Outcome{};
+    }
+    auto tx = s.database.begin_platform();
+    if (!tx) {
+      return tx.error();
+    }
+    if (auto gone = storage::domains::remove_any(*tx, target.domain, "removed by an admin",
+                                                 s.domain_policy.quarantine);
+        !gone) {
+      return gone.error();
+    }
+    if (auto committed = tx->commit(); !committed) {
+      return committed.error();
+    }
+    return Outcome{};
+  };
+  const std::string list = side == Side::store || back_of(visit) == Back::all
+                               ? visit.url("/domains")
+                               : visit.url("/stores/" + target.store_code + "/domains");
+  const std::string done_url = list + "?removed=" + target.domain;
+  co_return co_await act(console, context, visit, target, change, done_url);
+}
+
+// The routes' handlers: the shared actions, each for its console.
+asio::awaitable<Response> verify_store_domain(const Console& console, Request&,
+                                              RequestContext& context, const RouteParams& params,
+                                              Visit& visit) {
+  co_return co_await verify_domain(console, context, params, visit, Side::store);
+}
+
+asio::awaitable<Response> primary_store_domain(const Console& console, Request&,
+                                               RequestContext& context, const RouteParams& params,
+                                               Visit& visit) {
+  co_return co_await primary_domain(console, context, params, visit, Side::store);
+}
+
+asio::awaitable<Response> remove_store_domain(const Console& console, Request&,
+                                              RequestContext& context, const RouteParams& params,
+                                              Visit& visit) {
+  co_return co_await remove_domain(console, context, params, visit, Side::store);
 }
 
 asio::awaitable<Response> admin_verify_domain(const Console& console, Request&,
                                               RequestContext& context, const RouteParams& params,
                                               Visit& visit) {
-  const Services& s = console.services();
-  FoundAny found = co_await find_any_domain(console, context, params, visit);
-  if (found.instead) {
-    co_return std::move(*found.instead);
-  }
-  const storage::domains::PlatformDomain& d = *found.domain;
-  const std::string domain = d.record.domain;
-  if (visit.form.text("force") == "1") {
-    // An admin's decision without a check; kept out of the scheduled re-checks.
-    auto forced = co_await console.blocking(
-        [&s, &domain] { return domains::force_verify(s.database, domain); });
-    if (!forced) {
-      co_return console.failure(context, visit, forced.error());
-    }
-    s.stores.invalidate_all();
-    co_return redirect(Status::see_other, admin_back_url(visit, d, "verified"));
-  }
-  const auto method = method_of(visit);
-  if (!method) {
-    Message message;
-    message.error = "Choose how to verify " + domain + ": by DNS or by HTTP.";
-    message.check_domain = domain;
-    co_return co_await admin_refusal(console, context, visit, d, Status::unprocessable_entity,
-                                     message);
-  }
-  const domains::Method how = *method;
-  // An admin's check is real also for a forced domain: this is its "re-check".
-  auto verified = co_await console.blocking([&s, &domain, how] {
-    return domains::verify(s.database, s.verifier, s.domain_policy, domain, how,
-                           domains::Trigger::admin);
-  });
-  if (!verified) {
-    co_return console.failure(context, visit, verified.error());
-  }
-  if (verified->changed) {
-    s.stores.invalidate_all();
-  }
-  if (!verified->check.verified()) {
-    Message message;
-    message.error = verified->check.message;
-    message.check_domain = domain;
-    co_return co_await admin_refusal(console, context, visit, d, Status::unprocessable_entity,
-                                     message);
-  }
-  co_return redirect(Status::see_other, admin_back_url(visit, d, "verified"));
+  co_return co_await verify_domain(console, context, params, visit, Side::admin);
 }
 
 asio::awaitable<Response> admin_primary_domain(const Console& console, Request&,
                                                RequestContext& context, const RouteParams& params,
                                                Visit& visit) {
-  const Services& s = console.services();
-  FoundAny found = co_await find_any_domain(console, context, params, visit);
-  if (found.instead) {
-    co_return std::move(*found.instead);
-  }
-  const storage::domains::PlatformDomain& d = *found.domain;
-  const auto primary = primary_of(visit);
-  if (!primary) {
-    Message message;
-    message.error = "Say whether " + d.record.domain + " should be primary (1) or not (0).";
-    message.check_domain = d.record.domain;
-    co_return co_await admin_refusal(console, context, visit, d, Status::unprocessable_entity,
-                                     message);
-  }
-  const bool mark = *primary;
-  auto changed = co_await console.blocking([&s, &d, mark]() -> core::Result<void> {
-    storage::StoreRecord store;
-    {
-      auto tx = s.database.begin_platform();
-      if (!tx) {
-        return tx.error();
-      }
-      auto owner = storage::stores::get_by_code(*tx, d.store_code);
-      if (!owner) {
-        return owner.error();
-      }
-      store = std::move(*owner);
-    }
-    // The admin chose the domain, and with it its store: the explicit admin path.
-    auto tx = s.database.begin(storage::TenantScope::admin(store.snapshot()));
-    if (!tx) {
-      return tx.error();
-    }
-    if (auto row = storage::domains::set_primary(*tx, d.record.domain, mark); !row) {
-      return row.error();
-    }
-    return tx->commit();
-  });
-  if (!changed) {
-    if (changed.error().code != core::Errc::conflict) {
-      co_return console.failure(context, visit, changed.error());
-    }
-    Message message;
-    message.error = refusal(changed.error());
-    message.check_domain = d.record.domain;
-    co_return co_await admin_refusal(console, context, visit, d, Status::conflict, message);
-  }
-  s.stores.invalidate_all();
-  co_return redirect(Status::see_other, admin_back_url(visit, d, mark ? "primary" : "unprimary"));
+  co_return co_await primary_domain(console, context, params, visit, Side::admin);
 }
 
 asio::awaitable<Response> admin_remove_domain(const Console& console, Request&,
                                               RequestContext& context, const RouteParams& params,
                                               Visit& visit) {
-  const Services& s = console.services();
-  FoundAny found = co_await find_any_domain(console, context, params, visit);
-  if (found.instead) {
-    co_return std::move(*found.instead);
-  }
-  const storage::domains::PlatformDomain& d = *found.domain;
-  auto removed = co_await console.blocking([&s, &d]() -> core::Result<void> {
-    auto tx = s.database.begin_platform();
-    if (!tx) {
-      return tx.error();
-    }
-    if (auto gone = storage::domains::remove_any(*tx, d.record.domain, "removed by an admin",
-                                                 s.domain_policy.quarantine);
-        !gone) {
-      return gone.error();
-    }
-    return tx->commit();
-  });
-  if (!removed) {
-    co_return console.failure(context, visit, removed.error());
-  }
-  s.stores.invalidate_all();
-  // The domain's own page is gone: a removal from there goes back to its store's list.
-  std::string url = back_of(visit) == Back::all ? visit.url("/domains")
-                                                : visit.url("/stores/" + d.store_code + "/domains");
-  co_return redirect(Status::see_other, url + "?removed=" + d.record.domain);
+  co_return co_await remove_domain(console, context, params, visit, Side::admin);
 }
 
 asio::awaitable<Response> admin_domain_health(const Console& console, Request&,
@@ -1118,10 +1079,11 @@ asio::awaitable<Response> admin_domain_health(const Console& console, Request&,
     co_return console.failure(context, visit, report.error());
   }
   Data data = console.page_data(context, visit, "Domain health");
-  data.set("stores", std::to_string(report->stores));
-  data.set("addresses", std::to_string(report->addresses));
-  data.set("domains", std::to_string(report->domains));
-  data.set("problem_count", std::to_string(report->problems.size()));
+  const auto count = [](std::size_t n) { return static_cast<std::int64_t>(n); };
+  data.set("stores", plural(count(report->stores), "store"));
+  data.set("addresses", plural(count(report->addresses), "address", "addresses"));
+  data.set("domains", plural(count(report->domains), "custom domain"));
+  data.set("problem_count", plural(count(report->problems.size()), "problem"));
   data.set("ok", report->ok());
   data.set("all_url", visit.url("/domains"));
   Data problems{Data::type::list};

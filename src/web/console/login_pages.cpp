@@ -72,7 +72,7 @@ class Login {
     const std::string form_csrf = http::form_field(body, "csrf").value_or("");
     bool csrf_ok = false;
     for (const std::string& cookie : cookie_values(request, kCsrfCookie)) {
-      csrf_ok = csrf_ok || (!form_csrf.empty() && same_secret(cookie, form_csrf));
+      csrf_ok = csrf_ok || (!form_csrf.empty() && storage::constant_time_equal(cookie, form_csrf));
     }
     if (!csrf_ok) {
       co_return login_form(context, *scope, Status::forbidden, csrf_token_of(request), email,
@@ -125,7 +125,7 @@ class Login {
     }
     if (*who) {
       const std::string form_csrf = http::form_field(request.body(), "csrf").value_or("");
-      if (!same_secret(form_csrf, (*who)->session.csrf_token)) {
+      if (!storage::constant_time_equal(form_csrf, (*who)->session.csrf_token)) {
         co_return c_->error_page(context, scope, Status::forbidden, "Not signed out",
                                  "The sign-out form was not sent from this site.", *who);
       }

@@ -166,14 +166,14 @@ report_failure() {  # report_failure NAME WHY
   printf 'FAIL %s: %s\n  exit: %s\n  stdout: %s\n  stderr: %s\n' "$1" "$2" "$rc" "$out" "$err"
 }
 
-# ok NAME STDOUT_REGEX [--stdin TEXT] COMMAND...: exit 0, nothing on stderr, and a line of stdout
-# matches STDOUT_REGEX (grep -E).
-ok() {
-  local name=$1 want=$2
-  shift 2
+# exits NAME CODE STDOUT_REGEX [--stdin TEXT] COMMAND...: exit status CODE, nothing on stderr, and
+# a line of stdout matches STDOUT_REGEX (grep -E).
+exits() {
+  local name=$1 code=$2 want=$3
+  shift 3
   run "$@"
-  if ((rc != 0)); then
-    report_failure "$name" "expected success"
+  if ((rc != code)); then
+    report_failure "$name" "$( ((code == 0)) && echo "expected success" || echo "expected exit $code")"
   elif [[ -n $err ]]; then
     report_failure "$name" "expected nothing on stderr"
   elif ! grep -Eq -- "$want" <<<"$out"; then
@@ -181,6 +181,13 @@ ok() {
   else
     passed=$((passed + 1))
   fi
+}
+
+# ok NAME STDOUT_REGEX [--stdin TEXT] COMMAND...: exits 0.
+ok() {
+  local name=$1
+  shift
+  exits "$name" 0 "$@"
 }
 
 # refused NAME STDERR_REGEX [--stdin TEXT] COMMAND...: a non-zero exit, nothing on stdout, exactly
@@ -253,11 +260,13 @@ documents domain add list verify primary check
 documents "domain add" --store --domain --platform-domain --limit ORION_DOMAIN_LIMIT --db ORION_DB
 documents "domain list" --store --db ORION_DB
 documents "domain verify" --force --method --dns-server ORION_DNS_SERVER --dns-timeout-ms \
-  --http-port ORION_DOMAIN_HTTP_PORT --recheck-interval-s ORION_DOMAIN_RECHECK_INTERVAL_S \
+  --http-port ORION_DOMAIN_HTTP_PORT --http-allow-private ORION_DOMAIN_HTTP_ALLOW_PRIVATE \
+  --recheck-interval-s ORION_DOMAIN_RECHECK_INTERVAL_S \
   --grace-s ORION_DOMAIN_GRACE_S --db ORION_DB
 documents "domain primary" --unset --db ORION_DB
 documents "domain check" --platform-domain ORION_PLATFORM_DOMAIN --dns-server ORION_DNS_SERVER \
-  --dns-timeout-ms --no-dns --targets ORION_DOMAIN_TARGETS --http-port --db ORION_DB
+  --dns-timeout-ms --no-dns --targets ORION_DOMAIN_TARGETS --http-port --http-allow-private \
+  --db ORION_DB
 documents token create
 documents "token create" --admin --store --db ORION_DB
 documents user create
@@ -460,7 +469,8 @@ stop_dnsmasq
 
 # The HTTP proof: Orion itself answers http://<domain>/.well-known/orion-verify/<token> for a
 # pending domain, so an `orion serve` on loopback is the domain's web server; dnsmasq sends the
-# name to 127.0.0.1 and --http-port to the server's port.
+# name to 127.0.0.1 and --http-port to the server's port. The check refuses loopback unless
+# --http-allow-private says otherwise: first without it (refused, nothing fetched), then with it.
 serve_port=
 for _ in {1..50}; do
   serve_port=$((20000 + RANDOM % 40000))
@@ -482,14 +492,18 @@ expect domain.http_server_started "$serving" yes
 ok domain.add_for_http 'added http\.example\.com' \
   "$orion" domain add --store alpha --domain http.example.com --db "$db"
 start_dnsmasq '--host-record=http.example.com,127.0.0.1'
-ok domain.verify_http 'http\.example\.com is verified and routes to store alpha \(http check\)' \
+checked domain.verify_http_private_refused \
+  'http\.example\.com resolves to a private address \(127\.0\.0\.1\); the HTTP check only connects to public addresses' \
   "$orion" domain verify http.example.com --method http --http-port "$serve_port" \
   --dns-server "127.0.0.1:$dns_port" --dns-timeout-ms 2000 --db "$db"
+ok domain.verify_http 'http\.example\.com is verified and routes to store alpha \(http check\)' \
+  "$orion" domain verify http.example.com --method http --http-port "$serve_port" \
+  --http-allow-private --dns-server "127.0.0.1:$dns_port" --dns-timeout-ms 2000 --db "$db"
 ok domain.list_http_verified '^http\.example\.com +alpha +verified +no +http$' "$orion" domain list --db "$db"
 # A name with no address: nothing to fetch the token from.
 checked domain.verify_http_no_address 'www\.alpha-example\.org is pending \(does not route\): ' \
   "$orion" domain verify www.alpha-example.org --method http --http-port "$serve_port" \
-  --dns-server "127.0.0.1:$dns_port" --dns-timeout-ms 2000 --db "$db"
+  --http-allow-private --dns-server "127.0.0.1:$dns_port" --dns-timeout-ms 2000 --db "$db"
 stop_dnsmasq
 kill "$serve_pid" 2>/dev/null
 wait "$serve_pid" 2>/dev/null
@@ -532,26 +546,17 @@ start_dnsmasq "${good_dns[@]}"
 check=("$orion" domain check --platform-domain platform.test --dns-server "127.0.0.1:$dns_port"
   --dns-timeout-ms 2000 --targets 203.0.113.10 --db "$check_db")
 watch_url=$check_owner
-ok check.good '^all 2 stores resolve as expected \(5 addresses resolved, 1 domains. DNS checked\)$' "${check[@]}"
+ok check.good '^all 2 stores resolve as expected \(5 addresses resolved, 1 domain.s DNS checked\)$' "${check[@]}"
 ok check.good_no_dns '^all 2 stores resolve as expected .*DNS not checked' "${check[@]}" --no-dns
 ok check.good_from_env '^all 2 stores resolve' env ORION_PLATFORM_DOMAIN=platform.test \
   ORION_DNS_SERVER="127.0.0.1:$dns_port" ORION_DOMAIN_TARGETS=203.0.113.10 \
   "$orion" domain check --db "$check_db"
 
-# fails_check NAME STDOUT_REGEX COMMAND...: exit 1, nothing on stderr, a line of stdout matches.
+# fails_check NAME STDOUT_REGEX COMMAND...: exits 1 (the check found problems).
 fails_check() {
-  local name=$1 want=$2
-  shift 2
-  run "$@"
-  if ((rc != 1)); then
-    report_failure "$name" "expected exit 1"
-  elif [[ -n $err ]]; then
-    report_failure "$name" "expected nothing on stderr"
-  elif ! grep -Eq -- "$want" <<<"$out"; then
-    report_failure "$name" "no line of stdout matches /$want/"
-  else
-    passed=$((passed + 1))
-  fi
+  local name=$1
+  shift
+  exits "$name" 1 "$@"
 }
 
 # DNS drift: the TXT record is gone and the domain points elsewhere. Routing is still right.
@@ -592,7 +597,9 @@ fails_check check.reserved_code_path "^www +platform\.test/stores/www/shop/ +pat
 fails_check check.reserved_code_count '^2 problems in 2 stores checked$' "${check[@]}" --no-dns
 # An inactive store is expected not to resolve: not reported.
 sql "$check_owner" "UPDATE stores SET is_active = $([[ $backend == sqlite ]] && echo 0 || echo false) WHERE code = 'www'" >/dev/null
-ok check.inactive_skipped '^all 1 stores resolve as expected' "${check[@]}" --no-dns
+ok check.inactive_skipped '^1 store resolves as expected \(3 addresses resolved, DNS not checked\)$' "${check[@]}" --no-dns
+fails_check check.one_problem_count '^1 problem in 1 store checked$' \
+  "${check[@]/platform.test/example.com}" --no-dns
 
 refused check.bad_platform 'platform-domain' "$orion" domain check --platform-domain 'a b' --db "$check_db"
 refused check.bad_targets 'targets' "$orion" domain check --targets 'not a target!' --db "$check_db"

@@ -4,7 +4,9 @@
 // drifting away and detached by the re-check scheduler after its grace, quarantine, the
 // per-store limit, primary-domain redirects, the canonical URL of an order, and a trusted
 // proxy's X-Forwarded-Proto. The store cache gets a long TTL: only invalidation can make a
-// change visible, so every "at once" below is the invalidation's doing.
+// change visible, so every "at once" below is the invalidation's doing — the verification
+// token's answer too, which comes from that cache. The HTTP check is allowed to connect to
+// loopback (domain_http_allow_private) except where a test shows the default refusing it.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -41,28 +43,9 @@ unsigned short free_port() {
   return acceptor.local_endpoint().port();
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-std::string csrf_of(const std::string& html) {
-  const std::string marker = "name=\"csrf_token\" value=\"";
-  const std::size_t at = html.find(marker);
-  if (at == std::string::npos) {
-    return {};
-  }
-  const std::size_t start = at + marker.size();
-  return html.substr(start, html.find('"', start) - start);
-}
-
-std::string set_cookie(const HttpResponse& response) {
-  for (const auto& header : response) {
-    if (header.name() == field::set_cookie) {
-      return std::string(header.value());
-    }
-  }
-  return {};
-}
+using testing::contains;
+using testing::csrf_of;
+using testing::set_cookie;
 
 class DomainsLifecycleTest : public ::testing::TestWithParam<storage::Backend> {
  protected:
@@ -72,11 +55,13 @@ class DomainsLifecycleTest : public ::testing::TestWithParam<storage::Backend> {
   }
 
   // Starts the server with `config` on top of the suite's: this dnsmasq, the HTTP check on the
-  // server's own port, a long store-cache TTL; then stores alpha and bravo and an admin token.
-  void start(app::Config config = {}) {
+  // server's own port (on loopback, so allowed unless `allow_private` is false), a long
+  // store-cache TTL; then stores alpha and bravo and an admin token.
+  void start(app::Config config = {}, bool allow_private = true) {
     const unsigned short port = free_port();
     config.listen = "127.0.0.1:" + std::to_string(port);
     config.domain_http_port = port;
+    config.domain_http_allow_private = allow_private;
     config.dns_server = dns_->server();
     config.dns_timeout = std::chrono::milliseconds(1000);
     config.store_cache_ttl = std::chrono::minutes(10);
@@ -144,6 +129,17 @@ class DomainsLifecycleTest : public ::testing::TestWithParam<storage::Backend> {
 
   int tls_ask(const std::string& domain) {
     return server_->get(kPlatform, "/internal/tls-ask?domain=" + domain).result_int();
+  }
+
+  // The value of a counter on /metrics (-1 when it is not there).
+  long long metric(const std::string& name) {
+    const std::string text = server_->get(kPlatform, "/metrics").body();
+    const std::string prefix = "\n" + name + " ";
+    const std::size_t at = text.find(prefix);
+    if (at == std::string::npos) {
+      return -1;
+    }
+    return std::stoll(text.substr(at + prefix.size()));
   }
 
   // Polls `done` every 50 ms for up to `limit`.
@@ -232,6 +228,61 @@ TEST_P(DomainsLifecycleTest, TheHttpTokenIsAnsweredForAPendingDomainAndVerifiesI
 
   auto bad = call(verb::post, "/api/v1/admin/domains/far.example/verify", R"({"method":"smtp"})");
   EXPECT_EQ(bad.result_int(), 422) << bad.body();
+}
+
+TEST_P(DomainsLifecycleTest, ARemovedDomainStopsAnsweringItsTokenAtOnce) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  const std::string token = add("alpha", "gone.example");
+  ASSERT_FALSE(token.empty());
+  const std::string path = "/.well-known/orion-verify/" + token;
+  // Answered twice, so the answer is in the cache (whose TTL here is 10 minutes).
+  ASSERT_EQ(server_->get("gone.example", path).result_int(), 200);
+  ASSERT_EQ(server_->get("gone.example", path).result_int(), 200);
+  ASSERT_EQ(call(verb::delete_, "/api/v1/admin/domains/gone.example").result_int(), 204);
+  auto after = server_->get("gone.example", path);
+  EXPECT_EQ(after.result_int(), 404) << after.body();
+
+  // A name asked for before it was added ("no such domain" is cached too) answers once added.
+  const std::string later_path = "/.well-known/orion-verify/0123456789abcdef0123456789abcdef";
+  EXPECT_EQ(server_->get("later.example", later_path).result_int(), 404);
+  const std::string later = add("alpha", "later.example");
+  ASSERT_FALSE(later.empty());
+  EXPECT_EQ(server_->get("later.example", "/.well-known/orion-verify/" + later).result_int(), 200);
+}
+
+TEST_P(DomainsLifecycleTest, ARepeatedTokenRequestIsAnsweredWithoutAQuery) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  const std::string token = add("alpha", "cached.example");
+  ASSERT_FALSE(token.empty());
+  const std::string path = "/.well-known/orion-verify/" + token;
+  const long long misses = metric("orion_verification_token_cache_misses_total");
+  const long long hits = metric("orion_verification_token_cache_hits_total");
+  ASSERT_GE(misses, 0);
+  ASSERT_GE(hits, 0);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(server_->get("cached.example", path).result_int(), 200);
+  }
+  // A wrong token for the same host is answered from the same cached record.
+  EXPECT_EQ(server_->get("cached.example", "/.well-known/orion-verify/wrong").result_int(), 404);
+  EXPECT_EQ(metric("orion_verification_token_cache_misses_total"), misses + 1);
+  EXPECT_EQ(metric("orion_verification_token_cache_hits_total"), hits + 5);
+}
+
+TEST_P(DomainsLifecycleTest, TheHttpCheckRefusesALoopbackAddressByDefault) {
+  ASSERT_NO_FATAL_FAILURE(start({}, /*allow_private=*/false));
+  const std::string token = add("alpha", "inside.example");
+  ASSERT_FALSE(token.empty());
+  ASSERT_TRUE(dns_->set_address("inside.example", {"127.0.0.1"}));
+  // The token is served, so only the guard can stop the check from passing.
+  ASSERT_EQ(server_->get("inside.example", "/.well-known/orion-verify/" + token).result_int(), 200);
+  auto checked = verify("inside.example", R"({"method":"http"})");
+  EXPECT_EQ(checked.at("state"), "pending") << json::serialize(checked);
+  EXPECT_EQ(checked.at("check").at("outcome"), "lookup_failed");
+  EXPECT_TRUE(contains(std::string(checked.at("check").at("message").as_string()),
+                       "inside.example resolves to a private address (127.0.0.1); the HTTP check "
+                       "only connects to public addresses"))
+      << json::serialize(checked);
+  EXPECT_EQ(server_->get("inside.example", "/shop/").result_int(), 404);
 }
 
 TEST_P(DomainsLifecycleTest, ADomainDriftingAwayFailsThenDetachesAfterItsGrace) {
@@ -349,6 +400,8 @@ TEST_P(DomainsLifecycleTest, StorefrontPagesRedirectToThePrimaryDomainUntilItIsU
     auto response = server_->request(method, host, target);
     EXPECT_EQ(response.result_int(), status) << host << target << " " << response.body();
     EXPECT_EQ(response[field::location], location) << host << target;
+    // Browsers may keep a redirect without cache headers for ever; an hour bounds a stale one.
+    EXPECT_EQ(response[field::cache_control], "max-age=3600") << host << target;
   };
   expect_redirect(verb::get, "alpha.platform.test", "/shop/products?page=2", 301,
                   "https://shop.example/shop/products?page=2");

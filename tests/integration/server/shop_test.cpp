@@ -26,29 +26,9 @@ namespace http = boost::beast::http;
 using testing::HttpResponse;
 using testing::TestServer;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-// The value of the first hidden csrf_token field of a page ("" when none).
-std::string csrf_of(const std::string& html) {
-  const std::string marker = "name=\"csrf_token\" value=\"";
-  const std::size_t at = html.find(marker);
-  if (at == std::string::npos) {
-    return {};
-  }
-  const std::size_t start = at + marker.size();
-  return html.substr(start, html.find('"', start) - start);
-}
-
-std::string set_cookie_header(const HttpResponse& response) {
-  for (const auto& field : response) {
-    if (field.name() == http::field::set_cookie) {
-      return std::string(field.value());
-    }
-  }
-  return {};
-}
+using testing::contains;
+using testing::csrf_of;
+using testing::set_cookie;
 
 class ShopTest : public ::testing::TestWithParam<storage::Backend> {
  protected:
@@ -216,7 +196,7 @@ TEST_P(ShopTest, AnotherStoresOrAMissingOrInactiveProductIsAThemed404) {
 TEST_P(ShopTest, CartCookieIsScopedToTheStoreAndItsMode) {
   auto path_page =
       server_->get("platform.test", "/stores/orion/shop/products/" + std::to_string(lamp_));
-  const std::string path_cookie = set_cookie_header(path_page);
+  const std::string path_cookie = set_cookie(path_page);
   EXPECT_TRUE(contains(path_cookie, "orion_cart="));
   EXPECT_TRUE(contains(path_cookie, "Path=/stores/orion/shop/;")) << path_cookie;
   EXPECT_TRUE(contains(path_cookie, "HttpOnly"));
@@ -225,7 +205,7 @@ TEST_P(ShopTest, CartCookieIsScopedToTheStoreAndItsMode) {
   EXPECT_FALSE(contains(path_cookie, "Secure"));  // plain HTTP here
   EXPECT_EQ(path_page["Cache-Control"], "private, no-store");
   auto host_page = server_->get("orion.platform.test", "/shop/products/" + std::to_string(lamp_));
-  EXPECT_TRUE(contains(set_cookie_header(host_page), "Path=/shop/;"));
+  EXPECT_TRUE(contains(set_cookie(host_page), "Path=/shop/;"));
 
   // orion's cart sent to techstore is not techstore's: ignored, and its token refused there.
   const Cart cart = fill_cart("platform.test", "/stores/orion", lamp_, 1);

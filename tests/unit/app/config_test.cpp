@@ -239,6 +239,7 @@ TEST_F(ConfigTest, TheDomainSettingsHaveTheIssuesDefaults) {
   EXPECT_EQ(config->domain_grace, std::chrono::hours(72));
   EXPECT_EQ(config->domain_limit, 10U);
   EXPECT_EQ(config->domain_http_port, 80);
+  EXPECT_FALSE(config->domain_http_allow_private);  // the HTTP check refuses private addresses
   EXPECT_EQ(config->canonical_scheme, "https");
   EXPECT_EQ(config->trusted_proxies, "");
   EXPECT_EQ(config->domain_targets, "");
@@ -273,6 +274,35 @@ TEST_F(ConfigTest, EverySourceSetsTheDomainSettings) {
   EXPECT_EQ(from_flags->domain_http_port, 8081);
   EXPECT_EQ(from_flags->domain_check_poll, std::chrono::milliseconds(200));
   EXPECT_EQ(from_flags->canonical_scheme, "http");
+}
+
+TEST_F(ConfigTest, DomainHttpAllowPrivateIsABooleanFromEverySource) {
+  const auto file = write_toml("db = \"sqlite:/a.db\"\ndomain_http_allow_private = true\n");
+  auto from_file = load(file, {});
+  ASSERT_TRUE(from_file) << from_file.error().message;
+  EXPECT_TRUE(from_file->domain_http_allow_private);
+
+  const auto quoted = write_toml("db = \"sqlite:/a.db\"\ndomain_http_allow_private = \"yes\"\n");
+  auto from_quoted = load(quoted, {});
+  ASSERT_TRUE(from_quoted) << from_quoted.error().message;
+  EXPECT_TRUE(from_quoted->domain_http_allow_private);
+
+  auto from_env = load({}, kDb, {{"ORION_DOMAIN_HTTP_ALLOW_PRIVATE", "1"}});
+  ASSERT_TRUE(from_env) << from_env.error().message;
+  EXPECT_TRUE(from_env->domain_http_allow_private);
+
+  // The flag beats the environment, and "false" is a value, not an absence.
+  auto from_flag = load({}, {{"db", "sqlite:/a.db"}, {"domain_http_allow_private", "false"}},
+                        {{"ORION_DOMAIN_HTTP_ALLOW_PRIVATE", "true"}});
+  ASSERT_TRUE(from_flag) << from_flag.error().message;
+  EXPECT_FALSE(from_flag->domain_http_allow_private);
+
+  expect_error(load({}, {{"db", "sqlite:/a.db"}, {"domain_http_allow_private", "maybe"}}),
+               "--domain-http-allow-private: 'maybe' is not true|false");
+  expect_error(load({}, kDb, {{"ORION_DOMAIN_HTTP_ALLOW_PRIVATE", "TRUE!"}}),
+               "ORION_DOMAIN_HTTP_ALLOW_PRIVATE: ");
+  const auto number = write_toml("db = \"sqlite:/a.db\"\ndomain_http_allow_private = 2\n");
+  expect_error(load(number, {}), "config " + number + ": domain_http_allow_private: '2'");
 }
 
 TEST_F(ConfigTest, TheDomainSettingsAreChecked) {

@@ -1,9 +1,12 @@
 // The HTTP token check (DnsVerifier::check with Method::http): dnsmasq on loopback maps the test
 // domain to 127.0.0.1, and a small HTTP responder on a loopback port plays the domain's server:
 // the right token, a wrong body, 404, a redirect, an overlong body, nothing listening, and a
-// server that never answers.
+// server that never answers. Those checks allow loopback (DnsOptions::http_allow_private); with
+// it off, a loopback, private or mixed answer is refused before any connection, and the
+// classifier's table says which addresses count as private.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -15,6 +18,7 @@
 #include <mutex>
 #include <thread>
 
+#include "domains/http_check.hpp"
 #include "domains/verifier.hpp"
 #include "support/dnsmasq.hpp"
 
@@ -71,6 +75,8 @@ class Responder {
   Responder& operator=(const Responder&) = delete;
 
   [[nodiscard]] std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  // Connections accepted so far, a request sent on them or not.
+  [[nodiscard]] int accepted() const { return accepted_.load(); }
   // The request target and Host header of every request so far.
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> requests() {
     const std::lock_guard lock(mutex_);
@@ -91,6 +97,7 @@ class Responder {
       if (error) {
         return;
       }
+      accepted_.fetch_add(1);
       serve(std::make_shared<Connection>(std::move(socket)));
       accept();
     });
@@ -135,6 +142,7 @@ class Responder {
   std::vector<std::shared_ptr<Connection>> held_;  // the io thread's only
   std::mutex mutex_;
   std::vector<std::pair<std::string, std::string>> requests_;
+  std::atomic<int> accepted_{0};
   std::thread thread_;
 };
 
@@ -154,11 +162,13 @@ class HttpCheckTest : public ::testing::Test {
   }
   [[nodiscard]] Check check(std::uint16_t port, std::string_view token = "t0k3n",
                             std::chrono::milliseconds timeout = 3s,
-                            std::string_view domain = "shop.example.com") const {
+                            std::string_view domain = "shop.example.com",
+                            bool allow_private = true) const {
     DnsOptions options;
     options.server = dns_->server();
     options.timeout = timeout;
     options.http_port = port;
+    options.http_allow_private = allow_private;  // the responder is on loopback
     auto verifier = DnsVerifier::make(options);
     EXPECT_TRUE(verifier);
     return (*verifier)->check(domain, token, Method::http);
@@ -272,6 +282,99 @@ TEST_F(HttpCheckTest, DomainWithoutAddressIsALookupFailure) {
   EXPECT_NE(result.message.find("elsewhere.example.com has no A or AAAA record"), std::string::npos)
       << result.message;
   EXPECT_TRUE(server.requests().empty());
+}
+
+TEST_F(HttpCheckTest, LoopbackIsRefusedWithoutConnectingUnlessAllowed) {
+  Responder server(answer(200, "orion-verify=t0k3n"));
+  const Check refused = check(server.port(), "t0k3n", 3s, "shop.example.com", false);
+  EXPECT_EQ(refused.outcome, Outcome::lookup_failed) << refused.message;
+  EXPECT_FALSE(refused.verified());
+  EXPECT_NE(refused.message.find("shop.example.com resolves to a private address (127.0.0.1); the "
+                                 "HTTP check only connects to public addresses"),
+            std::string::npos)
+      << refused.message;
+  EXPECT_NE(refused.message.find("_orion-verify.shop.example.com"), std::string::npos);
+  EXPECT_EQ(server.accepted(), 0);
+  EXPECT_TRUE(server.requests().empty());
+
+  // The same check with the setting on reaches the responder and verifies.
+  EXPECT_EQ(check(server.port()).outcome, Outcome::verified);
+  EXPECT_EQ(server.accepted(), 1);
+}
+
+TEST_F(HttpCheckTest, APrivateAddressAmongPublicOnesRefusesTheWholeCheck) {
+  Responder server(answer(200, "orion-verify=t0k3n"));
+  ASSERT_TRUE(dns_->set_address("mixed.example.com", {"192.0.2.10", "127.0.0.1"}));
+  const Check refused = check(server.port(), "t0k3n", 3s, "mixed.example.com", false);
+  EXPECT_EQ(refused.outcome, Outcome::lookup_failed) << refused.message;
+  EXPECT_NE(refused.message.find("mixed.example.com resolves to a private address (127.0.0.1)"),
+            std::string::npos)
+      << refused.message;
+  EXPECT_EQ(server.accepted(), 0);
+
+  ASSERT_TRUE(dns_->set_address("v6.example.com", {"::1"}));
+  const Check v6 = check(server.port(), "t0k3n", 3s, "v6.example.com", false);
+  EXPECT_EQ(v6.outcome, Outcome::lookup_failed) << v6.message;
+  EXPECT_NE(v6.message.find("resolves to a private address (::1)"), std::string::npos)
+      << v6.message;
+  EXPECT_EQ(server.accepted(), 0);
+}
+
+TEST(PrivateAddress, Table) {
+  const std::pair<const char*, bool> table[] = {
+      // IPv4: each refused range at its edges, and public neighbours.
+      {"0.0.0.0", true},
+      {"0.255.255.255", true},
+      {"1.0.0.0", false},
+      {"10.0.0.1", true},
+      {"10.255.255.255", true},
+      {"11.0.0.0", false},
+      {"100.63.255.255", false},
+      {"100.64.0.0", true},
+      {"100.127.255.255", true},
+      {"100.128.0.0", false},
+      {"127.0.0.1", true},
+      {"127.255.255.254", true},
+      {"128.0.0.0", false},
+      {"169.253.255.255", false},
+      {"169.254.169.254", true},
+      {"169.255.0.0", false},
+      {"172.15.255.255", false},
+      {"172.16.0.0", true},
+      {"172.31.255.255", true},
+      {"172.32.0.0", false},
+      {"192.167.255.255", false},
+      {"192.168.1.1", true},
+      {"192.169.0.0", false},
+      {"192.0.2.10", false},
+      {"203.0.113.10", false},
+      {"8.8.8.8", false},
+      // IPv6.
+      {"::1", true},
+      {"::", true},
+      {"::2", false},
+      {"fc00::1", true},
+      {"fd12:3456::1", true},
+      {"fbff:ffff::1", false},
+      {"fe80::1", true},
+      {"febf:ffff::1", true},
+      {"fec0::1", false},
+      {"2001:db8::10", false},
+      {"2606:4700::1111", false},
+      // IPv4-mapped IPv6: judged by the IPv4 address inside.
+      {"::ffff:127.0.0.1", true},
+      {"::ffff:10.1.2.3", true},
+      {"::ffff:169.254.169.254", true},
+      {"::ffff:0.0.0.0", true},
+      {"::ffff:203.0.113.10", false},
+      // Not an IP literal: cannot be classified, so refused.
+      {"", true},
+      {"localhost", true},
+      {"127.0.0.1:80", true},
+  };
+  for (const auto& [literal, expected] : table) {
+    EXPECT_EQ(is_private_address(literal), expected) << literal;
+  }
 }
 
 TEST(HttpCheckFailures, ASilentResolverIsALookupFailure) {

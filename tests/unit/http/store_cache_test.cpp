@@ -1,10 +1,12 @@
 // The store cache: answers (found and not found) kept for the TTL, counted as hits and misses,
 // `peek` never asking the source, and invalidate_all making the next lookup ask again — also
-// when the invalidation lands while the source is answering.
+// when the invalidation lands while the source is answering. The same for the verification
+// tokens it keeps beside the stores (a token, "no such domain", a failure never kept).
 #include "storage/store_cache.hpp"
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <thread>
 
 #include "support/memory_store_directory.hpp"
@@ -135,6 +137,123 @@ TEST_F(StoreCacheTest, StaysWithinItsSize) {
     (void)cache.find_active_by_code("code" + std::to_string(i));
   }
   EXPECT_LE(cache.stats().entries, 3U);
+}
+
+// Tokens of custom domains, counting the questions; `fail` makes the next answers errors.
+class CountingTokens final : public VerificationTokens {
+ public:
+  core::Result<std::optional<std::string>> verification_token(
+      std::string_view domain) const override {
+    ++asked;
+    if (fail) {
+      return core::make_error(core::Errc::unavailable, "database down");
+    }
+    const auto found = tokens.find(std::string(domain));
+    if (found == tokens.end()) {
+      return std::optional<std::string>();
+    }
+    return std::optional<std::string>(found->second);
+  }
+  std::map<std::string, std::string> tokens;
+  bool fail = false;
+  mutable int asked = 0;
+};
+
+TEST_F(StoreCacheTest, KeepsTokensAndNoSuchDomainForTheTtl) {
+  CountingTokens tokens;
+  tokens.tokens["shop.example.com"] = "t0k3n";
+  StoreCache cache(source_, {std::chrono::minutes(1), 100}, &tokens);
+  EXPECT_FALSE(cache.peek_token("shop.example.com").has_value());
+  for (int i = 0; i < 3; ++i) {
+    auto token = cache.find_token("shop.example.com");
+    ASSERT_TRUE(token);
+    EXPECT_EQ(*token, std::optional<std::string>("t0k3n"));
+    auto none = cache.find_token("nobody.example.com");
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(none->has_value());
+  }
+  EXPECT_EQ(tokens.asked, 2);
+  auto peeked = cache.peek_token("nobody.example.com");
+  ASSERT_TRUE(peeked.has_value());
+  EXPECT_FALSE(peeked->has_value());
+  const auto stats = cache.stats();
+  EXPECT_EQ(stats.token_misses, 2U);
+  EXPECT_EQ(stats.token_hits, 5U);  // four finds and one peek
+  EXPECT_EQ(stats.token_entries, 2U);
+  // Store lookups are counted apart.
+  EXPECT_EQ(stats.hits + stats.misses, 0U);
+  EXPECT_EQ(source_.asked, 0);
+}
+
+TEST_F(StoreCacheTest, InvalidationForgetsTokensToo) {
+  CountingTokens tokens;
+  tokens.tokens["shop.example.com"] = "t0k3n";
+  StoreCache cache(source_, {std::chrono::minutes(1), 100}, &tokens);
+  ASSERT_TRUE(cache.find_token("shop.example.com"));
+  tokens.tokens.erase("shop.example.com");  // the domain is removed ...
+  EXPECT_EQ(*cache.find_token("shop.example.com"), std::optional<std::string>("t0k3n"));
+  cache.invalidate_all();  // ... and the change empties the cache
+  EXPECT_FALSE(cache.peek_token("shop.example.com").has_value());
+  auto gone = cache.find_token("shop.example.com");
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(gone->has_value());
+  EXPECT_EQ(tokens.asked, 2);
+}
+
+TEST_F(StoreCacheTest, ATokenFailureIsNotKept) {
+  CountingTokens tokens;
+  tokens.tokens["shop.example.com"] = "t0k3n";
+  tokens.fail = true;
+  StoreCache cache(source_, {std::chrono::minutes(1), 100}, &tokens);
+  auto failed = cache.find_token("shop.example.com");
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, core::Errc::unavailable);
+  EXPECT_FALSE(cache.peek_token("shop.example.com").has_value());
+  tokens.fail = false;
+  EXPECT_EQ(*cache.find_token("shop.example.com"), std::optional<std::string>("t0k3n"));
+  EXPECT_EQ(tokens.asked, 2);
+}
+
+TEST_F(StoreCacheTest, TokensExpireAndStayWithinTheSize) {
+  CountingTokens tokens;
+  tokens.tokens["shop.example.com"] = "t0k3n";
+  StoreCache expiring(source_, {std::chrono::milliseconds(20), 100}, &tokens);
+  ASSERT_TRUE(expiring.find_token("shop.example.com"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  EXPECT_FALSE(expiring.peek_token("shop.example.com").has_value());
+  ASSERT_TRUE(expiring.find_token("shop.example.com"));
+  EXPECT_EQ(tokens.asked, 2);
+
+  StoreCache small(source_, {std::chrono::minutes(1), 3}, &tokens);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(small.find_token("d" + std::to_string(i) + ".example.com"));
+  }
+  EXPECT_LE(small.stats().token_entries, 3U);
+}
+
+// A token answered while a domain change empties the cache must not be kept.
+class InvalidatingTokens final : public VerificationTokens {
+ public:
+  core::Result<std::optional<std::string>> verification_token(std::string_view) const override {
+    cache->invalidate_all();
+    return std::optional<std::string>("old");
+  }
+  StoreCache* cache = nullptr;
+};
+
+TEST_F(StoreCacheTest, ATokenRacingAnInvalidationIsNotKept) {
+  InvalidatingTokens racing;
+  StoreCache cache(source_, {std::chrono::minutes(1), 100}, &racing);
+  racing.cache = &cache;
+  EXPECT_EQ(*cache.find_token("shop.example.com"), std::optional<std::string>("old"));
+  EXPECT_FALSE(cache.peek_token("shop.example.com").has_value());
+}
+
+TEST_F(StoreCacheTest, WithoutATokenSourceFindTokenFails) {
+  StoreCache cache(source_, {std::chrono::minutes(1), 100});
+  auto token = cache.find_token("shop.example.com");
+  ASSERT_FALSE(token);
+  EXPECT_EQ(token.error().code, core::Errc::internal);
 }
 
 }  // namespace
