@@ -17,6 +17,7 @@
 namespace orion {
 namespace {
 
+using testing::hidden_field;
 using testing::HttpResponse;
 using testing::TestServer;
 namespace beast_http = boost::beast::http;
@@ -33,17 +34,6 @@ std::string set_cookie_header(const HttpResponse& response, const std::string& n
     }
   }
   return {};
-}
-
-// The value of the hidden input `name` in a page ("" when absent).
-std::string hidden_field(const std::string& body, const std::string& name) {
-  const std::string marker = "name=\"" + name + "\" value=\"";
-  const auto at = body.find(marker);
-  if (at == std::string::npos) {
-    return {};
-  }
-  const auto start = at + marker.size();
-  return body.substr(start, body.find('"', start) - start);
 }
 
 std::string location(const HttpResponse& response) {
