@@ -447,8 +447,10 @@ std::string_view plain_store_code(std::string_view segment,
 
 // resolve_plain's guess at a path-based key, read from the raw target before view_plain_target
 // has checked it: the {code} segment of a target starting "/stores/{code}" or "/store/{code}" (as
-// split_store_path would find it in the path if the target is plain) and, when that segment is a
-// valid store code, the code, lower-cased into `buffer` (else "").
+// split_store_path would find it in the path if the target is plain) and, when that segment has
+// the form of a store code, the code, lower-cased into `buffer` (else ""). Not checked against
+// the reserved list: the caller does that once the hint is given (unguess_reserved), so that the
+// directory starts fetching as early as it can.
 struct GuessedCode {
   std::string_view segment;
   std::string_view code;
@@ -465,15 +467,23 @@ GuessedCode guess_store_code(std::string_view target,
   } else {
     return {};
   }
-  // The leading run of code characters, lower-cased 16 bytes at a time; a longer run than a
-  // code can have is not looked at further. Past the target, '/': not a code character.
+  // The leading run of code characters, lower-cased 16 bytes at a time: straight from the target
+  // while sixteen of its bytes are left, then from a padded copy of the last few. A longer run
+  // than a code can have is not looked at further. Past the target, '/': not a code character.
   constexpr std::size_t kScan = 64;
   static_assert(kScan > kMaxStoreCodeLength && kScan <= sizeof buffer + kWidth);
   const std::string_view rest = target.substr(start);
-  const Padded<kScan> padded(rest.data(), rest.size() < kScan ? rest.size() : kScan, '/');
   std::size_t run = kScan;
   for (std::size_t offset = 0; offset < kScan; offset += kWidth) {
-    const Lanes lower = to_lower(load(padded.bytes + offset));
+    Lanes bytes;
+    if (offset + kWidth <= rest.size()) {
+      bytes = load(rest.data() + offset);
+    } else {
+      const std::size_t left = offset < rest.size() ? rest.size() - offset : 0;
+      const Padded<kWidth> tail(rest.data() + offset, left, '/');
+      bytes = load(tail.bytes);
+    }
+    const Lanes lower = to_lower(bytes);
     if (offset < buffer.size()) {
       store(buffer.data() + offset, lower);
     }
@@ -488,11 +498,17 @@ GuessedCode guess_store_code(std::string_view target,
     return {rest.substr(0, run), {}};  // not a code (or not all of the segment)
   }
   const std::string_view code(buffer.data(), run);
-  if (run < kMinStoreCodeLength || code.front() == '-' || code.back() == '-' ||
-      is_reserved_store_code(code)) {
+  if (run < kMinStoreCodeLength || code.front() == '-' || code.back() == '-') {
     return {rest.substr(0, run), {}};
   }
   return {rest.substr(0, run), code};
+}
+
+// Completes guess_store_code's answer once its hint is given: a reserved code is no store's.
+void unguess_reserved(GuessedCode& guess) noexcept {
+  if (!guess.code.empty() && is_reserved_store_code(guess.code)) {
+    guess.code = {};
+  }
 }
 
 // The key a request most likely asks for, read from the raw request before anything is checked:
@@ -504,6 +520,9 @@ struct RawHint {
   Lookup::By by = Lookup::By::nothing;
   std::string_view key;
   GuessedCode guess;  // the target's code, when the raw host is the platform domain
+  // The raw Host header is the platform domain itself, byte for byte and without a port: what
+  // normalising it and asking role_of() would find.
+  bool platform_host = false;
 };
 
 RawHint hint_raw(const Platform& platform, std::string_view host, std::string_view target,
@@ -515,16 +534,21 @@ RawHint hint_raw(const Platform& platform, std::string_view host, std::string_vi
   while (end > 0 && text::is_digit(host[end - 1])) {
     --end;
   }
-  if (end > 0 && end < host.size() && host[end - 1] == ':') {
+  const bool has_port = end > 0 && end < host.size() && host[end - 1] == ':';
+  if (has_port) {
     host = host.substr(0, end - 1);
   }
   const std::string_view domain = platform.domain();
   if (host.size() == domain.size() && text::same(host, domain)) {
+    hint.platform_host = !has_port;
     hint.guess = guess_store_code(target, code_buffer);
     if (!hint.guess.code.empty()) {
-      hint.by = Lookup::By::code;
-      hint.key = hint.guess.code;
-      directory.prefetch_by_code(hint.key);
+      directory.prefetch_by_code(hint.guess.code);
+      unguess_reserved(hint.guess);
+      if (!hint.guess.code.empty()) {
+        hint.by = Lookup::By::code;
+        hint.key = hint.guess.code;
+      }
     }
     return hint;
   }
@@ -567,12 +591,16 @@ Plain resolve_plain(const Platform& platform, const RequestHead& request,
   std::array<char, kMaxStoreCodeLength + 14> code_buffer;  // a path-based key
   const RawHint hint = hint_raw(platform, request.host, target, code_buffer, directory);
   PlainHostName host;
-  if (!normalize_plain_authority(request.host, host)) {
-    return Plain::no;
-  }
-  const std::string_view name = host.view();
+  std::string_view name = platform.domain();
   std::string_view label;
-  const HostRole role = platform.role_of(name, HostKind::name, label);
+  HostRole role = HostRole::platform;
+  if (!hint.platform_host) {
+    if (!normalize_plain_authority(request.host, host)) {
+      return Plain::no;
+    }
+    name = host.view();
+    role = platform.role_of(name, HostKind::name, label);
+  }
   Lookup::By by = Lookup::By::nothing;
   DetectionMode mode = DetectionMode::none;
   std::string_view key;
@@ -609,6 +637,7 @@ Plain resolve_plain(const Platform& platform, const RequestHead& request,
         guess = guess_store_code(target, code_buffer);
         if (!guess.code.empty()) {
           directory.prefetch_by_code(guess.code);
+          unguess_reserved(guess);
         }
       }
       key = guess.code;

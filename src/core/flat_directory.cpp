@@ -118,6 +118,13 @@ void prefetch_displaced(const std::uint8_t* fingerprints, const Slot* slots, std
 // A transparent huge page on x86-64 and on AArch64 with 4 KiB base pages.
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
+// Arrays start on a cache line, so that a slot of 64 bytes (a store) is one line, never two.
+constexpr std::size_t kCacheLine = 64;
+
+std::size_t line_aligned(std::size_t alignment) noexcept {
+  return alignment < kCacheLine ? kCacheLine : alignment;
+}
+
 std::size_t huge_page_bytes(std::size_t size) noexcept {
   return (size + kHugePage - 1) / kHugePage * kHugePage;
 }
@@ -136,7 +143,7 @@ void* FlatStoreDirectory::allocate_bytes(std::size_t count, std::size_t size,
   }
   const std::size_t bytes = count * size;
   if (bytes < kHugePage) {
-    return ::operator new (bytes, std::align_val_t{alignment});
+    return ::operator new (bytes, std::align_val_t{line_aligned(alignment)});
   }
   void* p = ::operator new (huge_page_bytes(bytes), std::align_val_t{kHugePage});
 #ifdef MADV_HUGEPAGE
@@ -147,7 +154,7 @@ void* FlatStoreDirectory::allocate_bytes(std::size_t count, std::size_t size,
 
 void FlatStoreDirectory::deallocate_bytes(void* p, std::size_t size,
                                           std::size_t alignment) noexcept {
-  ::operator delete (p, std::align_val_t{size < kHugePage ? alignment : kHugePage});
+  ::operator delete (p, std::align_val_t{size < kHugePage ? line_aligned(alignment) : kHugePage});
 }
 
 void FlatStoreDirectory::Builder::reserve(std::size_t stores, std::size_t domains) {
@@ -157,7 +164,7 @@ void FlatStoreDirectory::Builder::reserve(std::size_t stores, std::size_t domain
 
 void FlatStoreDirectory::Builder::add_store(std::int64_t id, std::string code, std::string name,
                                             bool is_active) {
-  stores_.push_back(Store{id, std::move(code), std::move(name), is_active, {}});
+  stores_.emplace_back(id, std::move(code), std::move(name), is_active);
 }
 
 void FlatStoreDirectory::Builder::add_store(Store store) { stores_.push_back(std::move(store)); }

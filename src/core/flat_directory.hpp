@@ -10,10 +10,12 @@
 // the key), is fetched at the same time: a hit waits for one round trip to memory, not for an
 // index slot and then for the store it names, and a miss usually reads the fingerprints only.
 // How long that round trip takes grows with the memory read at random (on the VM Orion is
-// measured on, under load: 160-210 ns over 64 MiB, 200-350 ns over 256 MiB), so the slots are
-// packed rather than padded to cache lines, the tables are sized to their keys (three slots per
-// two keys, any count, not a power of two), and they sit in 2 MiB pages where the kernel grants
-// them (transparent huge pages), which spares most lookups a page walk.
+// measured on, under load: 160-210 ns over 64 MiB, 200-350 ns over 256 MiB), so a code slot is
+// one 64-byte store on one cache line (core::Store keeps what lookups do not read behind a
+// pointer: a million stores take 96 MiB), domain slots are packed rather than padded to cache
+// lines, the tables are sized to their keys (three slots per two keys, any count, not a power of
+// two), and they sit in 2 MiB pages where the kernel grants them (transparent huge pages), which
+// spares most lookups a page walk.
 #pragma once
 
 #include <cstddef>
@@ -115,7 +117,7 @@ class FlatStoreDirectory final : public StoreDirectory {
   // What handed-out StorePtrs keep alive: both tables, shared by copies of the directory.
   struct Tables {
     LargeArray<Fingerprint> code_fingerprints;  // at most two thirds full
-    LargeArray<Store> codes;                    // slot i's store, if its fingerprint is not 0
+    LargeArray<Store> codes;  // slot i's store, if its fingerprint is not 0; line-aligned
     LargeArray<Fingerprint> domain_fingerprints;
     LargeArray<DomainSlot> domains;
     std::string names;  // domain bytes past kInlineDomain, end to end

@@ -24,8 +24,8 @@ std::string canonical_store_url(const Services& services, const http::Request& r
                                 const http::RequestContext& context, std::string_view path) {
   const core::Resolution& r = *context.resolution;
   const std::string encoded = http::encode_path(path);
-  if (r.store && !r.store->primary_domain.empty()) {
-    return services.canonical_scheme + "://" + r.store->primary_domain + encoded;
+  if (r.store && !r.store->primary_domain().empty()) {
+    return services.canonical_scheme + "://" + r.store->primary_domain() + encoded;
   }
   std::string url = context.peer.tls ? "https://" : "http://";
   url += r.host;

@@ -9,8 +9,8 @@
 namespace orion::http {
 
 bool redirects_to_primary(const core::Resolution& r) noexcept {
-  if (!r.store || r.store->primary_domain.empty() || r.context != core::ContextType::shop ||
-      r.host == r.store->primary_domain) {
+  if (!r.store || r.store->primary_domain().empty() || r.context != core::ContextType::shop ||
+      r.host == r.store->primary_domain()) {
     return false;
   }
   const std::string_view path = r.clean_path;
@@ -30,7 +30,7 @@ asio::awaitable<Response> PrimaryDomain::handle(Request& request, RequestContext
   if (!redirects_to_primary(r)) {
     co_return co_await next(request, context);
   }
-  std::string location = scheme_ + "://" + r.store->primary_domain;
+  std::string location = scheme_ + "://" + r.store->primary_domain();
   // A path-form store root (/stores/{code}) has an empty clean path: the primary's root.
   location += r.clean_path.empty() ? std::string("/") : encode_path(r.clean_path);
   if (!r.query.empty()) {

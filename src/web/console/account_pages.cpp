@@ -54,7 +54,7 @@ Response account_page(const Console& console, const RequestContext& context, con
   data.set("role", std::string(to_string(visit.role())));
   data.set("console_name", visit.scope.kind == "admin"
                                ? std::string("the platform admin")
-                               : "the " + context.resolution->store->name + " dashboard");
+                               : "the " + context.resolution->store->name() + " dashboard");
   data.set("action", visit.url("/account/password"));
   data.set("min_length", std::to_string(kMinPasswordLength));
   const auto set_if = [&data](const char* name, const std::string& value) {

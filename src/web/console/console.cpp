@@ -141,7 +141,7 @@ Data Console::page_data(const RequestContext& context, const Scope& scope, std::
   if (scope.kind == "admin") {
     data.set("site_name", "Orion admin");
   } else {
-    data.set("site_name", r.store->name);
+    data.set("site_name", r.store->name());
     data.set("store_code", r.store->code);
     if (context.theme) {
       data.set("theme", console_theme(*context.theme));
@@ -189,8 +189,8 @@ Data Console::page_data(const RequestContext& context, const Scope& scope, std::
     data.set("csrf", signed_in->session.csrf_token);
   }
   data.set("nav", nav);
-  data.set("footer",
-           scope.kind == "admin" ? "Orion platform administration" : r.store->name + " dashboard");
+  data.set("footer", scope.kind == "admin" ? "Orion platform administration"
+                                           : r.store->name() + " dashboard");
   return data;
 }
 

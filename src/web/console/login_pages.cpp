@@ -33,7 +33,7 @@ class Login {
     Data data = c_->page_data(context, scope, "Sign in", std::nullopt);
     data.set("heading", scope.kind == "admin"
                             ? std::string("Sign in to the Orion admin")
-                            : "Sign in to the " + context.resolution->store->name + " dashboard");
+                            : "Sign in to the " + context.resolution->store->name() + " dashboard");
     data.set("action", scope.login_url);
     data.set("form_csrf", csrf);
     data.set("email", email);

@@ -50,7 +50,7 @@ mustache::data page_data(const http::RequestContext& context, std::string_view t
   data.set("title", std::string(title));
   data.set("context", "shop");
   if (r.store) {
-    data.set("site_name", r.store->name);
+    data.set("site_name", r.store->name());
   }
   data.set("home_url", shop_url(r, "/"));
   data.set("shop", shop_url(r, ""));

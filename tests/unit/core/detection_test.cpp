@@ -337,7 +337,7 @@ TEST_F(DetectionTest, VerifiedDomainOfAnActiveStoreIsThatStore) {
   expect_store(r, "orion", DetectionMode::custom_domain, ContextType::shop, "/shop/products");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->store->id, test::kOrionId);
-  EXPECT_EQ(r->store->name, "Orion Shop");
+  EXPECT_EQ(r->store->name(), "Orion Shop");
   EXPECT_EQ(r->role, HostRole::store);
   EXPECT_EQ(r->base_path.view(), "");
   expect_store(get("mytechstore.net", "/shop/"), "techstore", DetectionMode::custom_domain,

@@ -567,6 +567,9 @@ TEST(DirectoryHints, EveryQuestionIsHintedFirstAndPlainHostsOnce) {
       {"platform.com:80", "/store/orion/dashboard", {"code orion"}, "code orion"},
       {"Platform.com", "/stores/orion/shop/", {"domain Platform.com", "code orion"}, "code orion"},
       {"platform.com", "/stores/or%69on/shop/", {}, "code orion"},
+      // The reserved list is read after the hint: a reserved code costs a wasted fetch only.
+      {"platform.com", "/stores/admin/shop/", {"code admin"}, ""},
+      {"platform.com", "/store/xn--ab/dashboard", {"code xn--ab"}, ""},
       {"platform.com", "/products", {}, ""},
       {"admin.platform.com", "/admin", {}, ""},
       {"www.platform.com", "/stores/orion/shop/", {"code orion"}, "code orion"},

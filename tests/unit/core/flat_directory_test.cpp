@@ -29,6 +29,26 @@ FlatStoreDirectory seed_directory() {
   return builder.build();
 }
 
+TEST(Store, KeepsItsNameAndPrimaryDomainAndShowsEmptyOnesWithoutThem) {
+  const Store full(7, "orion", "Orion Shop", false, "shop.orion.lu");
+  EXPECT_EQ(full.id, 7);
+  EXPECT_EQ(full.code, "orion");
+  EXPECT_FALSE(full.is_active);
+  EXPECT_EQ(full.name(), "Orion Shop");
+  EXPECT_EQ(full.primary_domain(), "shop.orion.lu");
+  const Store copy = full;  // copies share the details
+  EXPECT_EQ(&copy.name(), &full.name());
+  EXPECT_EQ(copy.primary_domain(), "shop.orion.lu");
+  const Store bare(8, "bare", "");
+  EXPECT_TRUE(bare.is_active);
+  EXPECT_EQ(bare.name(), "");
+  EXPECT_EQ(bare.primary_domain(), "");
+  EXPECT_EQ(Store().code, "");
+  EXPECT_EQ(Store().name(), "");
+  EXPECT_EQ(Store(9, "named", "Named").primary_domain(), "");
+  EXPECT_EQ(Store(10, "primary", "", true, "primary.example").name(), "");
+}
+
 TEST(FlatStoreDirectory, FindsActiveStoresByCodeAndVerifiedDomain) {
   const FlatStoreDirectory directory = seed_directory();
   EXPECT_EQ(id_of(directory.find_active_by_code("techstore")), 1);
@@ -37,7 +57,7 @@ TEST(FlatStoreDirectory, FindsActiveStoresByCodeAndVerifiedDomain) {
   ASSERT_TRUE(store);
   EXPECT_EQ(store->id, 1);
   EXPECT_EQ(store->code, "techstore");
-  EXPECT_EQ(store->name, "Tech Store");
+  EXPECT_EQ(store->name(), "Tech Store");
   EXPECT_TRUE(store->is_active);
   EXPECT_EQ(directory.store_count(), 3U);
   EXPECT_EQ(directory.domain_count(), 4U);
@@ -100,7 +120,7 @@ TEST(FlatStoreDirectory, LaterEntriesReplaceEarlierOnes) {
   const StorePtr first = directory.find_active_by_code("first");
   ASSERT_TRUE(first);
   EXPECT_EQ(first->id, 3);
-  EXPECT_EQ(first->name, "First, renamed");
+  EXPECT_EQ(first->name(), "First, renamed");
   EXPECT_FALSE(directory.find_active_by_code("second"));
   EXPECT_EQ(id_of(directory.find_active_by_domain("shop.example.com")), 3);
   EXPECT_EQ(id_of(directory.find_active_by_domain("other.example.com")), 3);
@@ -115,7 +135,7 @@ TEST(FlatStoreDirectory, StoresOutliveTheDirectory) {
   }
   ASSERT_TRUE(kept);
   EXPECT_EQ(kept->code, "techstore");
-  EXPECT_EQ(kept->name, "Tech Store");
+  EXPECT_EQ(kept->name(), "Tech Store");
 }
 
 // Keys of every length around the hash's 8-byte words, and keys that differ in one byte only
@@ -277,7 +297,7 @@ TEST(FlatStoreDirectory, LargeTablesAnswerAndOutliveTheDirectory) {
     kept_by_domain = directory.find_active_by_domain("shop54321.example.com");
   }
   ASSERT_TRUE(kept_by_code);
-  EXPECT_EQ(kept_by_code->name, "Store 12345");
+  EXPECT_EQ(kept_by_code->name(), "Store 12345");
   EXPECT_FALSE(kept_by_domain);  // no store 54321
 }
 

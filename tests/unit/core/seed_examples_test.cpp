@@ -75,12 +75,12 @@ TEST_F(SeedStoresTest, ShopPageMultiTenant) {
   auto orion = get("orion.platform.com", "/shop/products");
   ASSERT_TRUE(orion);
   ASSERT_TRUE(orion->store);
-  EXPECT_EQ(orion->store->name, "Orion Shop");
+  EXPECT_EQ(orion->store->name(), "Orion Shop");
 
   auto tech = get("techstore.platform.com", "/shop/products");
   ASSERT_TRUE(tech);
   ASSERT_TRUE(tech->store);
-  EXPECT_EQ(tech->store->name, "Tech Store");
+  EXPECT_EQ(tech->store->name(), "Tech Store");
 }
 
 // ---- "Request Examples" -----------------------------------------------------------------------

@@ -45,8 +45,8 @@ class StoreCacheTest : public ::testing::Test {
 
 TEST_F(StoreCacheTest, KeepsAnswersAndNonAnswersForTheTtl) {
   StoreCache cache(source_, {std::chrono::minutes(1), 100});
-  EXPECT_EQ(cache.find_active_by_code("orion")->name, "Orion Shop");
-  EXPECT_EQ(cache.find_active_by_code("orion")->name, "Orion Shop");
+  EXPECT_EQ(cache.find_active_by_code("orion")->name(), "Orion Shop");
+  EXPECT_EQ(cache.find_active_by_code("orion")->name(), "Orion Shop");
   EXPECT_EQ(cache.find_active_by_domain("orion.lu")->code, "orion");
   EXPECT_EQ(cache.find_active_by_code("nobody"), nullptr);
   EXPECT_EQ(cache.find_active_by_code("nobody"), nullptr);
@@ -84,10 +84,10 @@ TEST_F(StoreCacheTest, InvalidationMakesTheNextLookupAskAgain) {
   StoreCache cache(source_, {std::chrono::minutes(1), 100});
   (void)cache.find_active_by_code("orion");
   memory_.add_store(1, "orion", "Renamed");
-  EXPECT_EQ(cache.find_active_by_code("orion")->name, "Orion Shop");
+  EXPECT_EQ(cache.find_active_by_code("orion")->name(), "Orion Shop");
   cache.invalidate_all();
   EXPECT_FALSE(cache.peek({core::Lookup::By::code, "orion"}).has_value());
-  EXPECT_EQ(cache.find_active_by_code("orion")->name, "Renamed");
+  EXPECT_EQ(cache.find_active_by_code("orion")->name(), "Renamed");
 }
 
 TEST_F(StoreCacheTest, ExpiredAnswersAreAskedAgain) {

@@ -418,8 +418,8 @@ TEST_P(DomainLifecycleTest, TheResolutionLookupsNameTheStoresPrimaryDomain) {
   verified(a, "two.example.com", 1000);
   DatabaseStoreDirectory directory(db());
   ASSERT_NE(directory.find_active_by_code("store-a"), nullptr);
-  EXPECT_EQ(directory.find_active_by_code("store-a")->primary_domain, "");
-  EXPECT_EQ(directory.find_active_by_domain("one.example.com")->primary_domain, "");
+  EXPECT_EQ(directory.find_active_by_code("store-a")->primary_domain(), "");
+  EXPECT_EQ(directory.find_active_by_domain("one.example.com")->primary_domain(), "");
   {
     auto tx = tenant(a);
     must(domains::set_primary(tx, "two.example.com", true));
@@ -427,24 +427,24 @@ TEST_P(DomainLifecycleTest, TheResolutionLookupsNameTheStoresPrimaryDomain) {
   }
   const auto by_code = directory.find_active_by_code("store-a");
   ASSERT_NE(by_code, nullptr);
-  EXPECT_EQ(by_code->primary_domain, "two.example.com");
+  EXPECT_EQ(by_code->primary_domain(), "two.example.com");
   const auto by_domain = directory.find_active_by_domain("one.example.com");
   ASSERT_NE(by_domain, nullptr);
   EXPECT_EQ(by_domain->id, a.id);
-  EXPECT_EQ(by_domain->primary_domain, "two.example.com");
+  EXPECT_EQ(by_domain->primary_domain(), "two.example.com");
   {
     auto tx = platform();
     const auto record = must(stores::find_active_by_verified_domain(tx, "two.example.com"));
     ASSERT_TRUE(record);
     EXPECT_EQ(record->primary_domain, "two.example.com");
-    EXPECT_EQ(record->snapshot().primary_domain, "two.example.com");
+    EXPECT_EQ(record->snapshot().primary_domain(), "two.example.com");
   }
   {
     auto tx = tenant(a);
     must(domains::set_primary(tx, "two.example.com", false));
     must(tx.commit());
   }
-  EXPECT_EQ(directory.find_active_by_code("store-a")->primary_domain, "");
+  EXPECT_EQ(directory.find_active_by_code("store-a")->primary_domain(), "");
 }
 
 TEST_P(DomainLifecycleTest, DueListsScheduledChecksOldestFirstAndNeverForcedOnes) {

@@ -1458,7 +1458,7 @@ TEST_P(RepositoryTest, DatabaseStoreDirectoryAnswersForActiveStoresOnly) {
   ASSERT_NE(by_code, nullptr);
   EXPECT_EQ(by_code->id, open.id);
   EXPECT_EQ(by_code->code, "open-store");
-  EXPECT_EQ(by_code->name, "Open");
+  EXPECT_EQ(by_code->name(), "Open");
   EXPECT_TRUE(by_code->is_active);
   const core::StorePtr by_domain = as_interface.find_active_by_domain("open.example.com");
   ASSERT_NE(by_domain, nullptr);
