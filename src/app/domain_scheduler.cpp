@@ -3,26 +3,30 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <utility>
 
-#include "http/offload.hpp"
 #include "storage/clock.hpp"
 
 namespace orion::app {
 
 DomainScheduler::DomainScheduler(boost::asio::io_context& io, Parts parts)
-    : parts_(std::move(parts)), strand_(boost::asio::make_strand(io)), timer_(strand_) {}
+    : parts_(std::move(parts)), task_(io, parts_.blocking) {}
 
-void DomainScheduler::start() { boost::asio::co_spawn(strand_, loop(), boost::asio::detached); }
-
-void DomainScheduler::stop() {
-  stopping_ = true;
-  boost::asio::post(strand_, [this] { timer_.cancel(); });
+void DomainScheduler::start() {
+  // The task calls the pass one at a time, so the count needs no lock.
+  task_.start(parts_.poll, [this, back_to_back = 0]() mutable {
+    auto swept = pass();
+    // A full batch means more are due: go on at once rather than wait a poll per batch — a
+    // few times only, so that a domain that stays due can never make this a busy loop.
+    if (swept && swept->checked + swept->removed >= kBatch && ++back_to_back < kBackToBack) {
+      return true;
+    }
+    back_to_back = 0;
+    return false;
+  });
 }
+
+void DomainScheduler::stop() { task_.stop(); }
 
 core::Result<domains::Sweep> DomainScheduler::pass() {
   auto sweep =
@@ -55,25 +59,6 @@ core::Result<domains::Sweep> DomainScheduler::pass() {
     }
   }
   return sweep;
-}
-
-boost::asio::awaitable<void> DomainScheduler::loop() {
-  int back_to_back = 0;
-  while (!stopping_) {
-    auto swept = co_await http::offload(parts_.blocking, [this] { return pass(); });
-    if (stopping_) {
-      break;
-    }
-    // A full batch means more are due: go on at once rather than wait a poll per batch — a
-    // few times only, so that a domain that stays due can never make this a busy loop.
-    if (swept && swept->checked + swept->removed >= kBatch && ++back_to_back < kBackToBack) {
-      continue;
-    }
-    back_to_back = 0;
-    timer_.expires_after(parts_.poll);
-    boost::system::error_code ec;
-    co_await timer_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-  }
 }
 
 std::string DomainScheduler::metrics() const {

@@ -3,14 +3,11 @@
 // re-checks, removal of long-detached domains) to the blocking pool — DNS and HTTP checks block,
 // so never on an I/O thread — empties the store cache when routing changed, logs the pass and
 // counts it for /metrics. The App owns it; stop() ends it at the next wake-up, a pass in progress
-// finishing its (small) batch first.
+// finishing its (small) batch first (the loop itself is a PeriodicTask).
 #pragma once
 
 #include <atomic>
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdint>
@@ -19,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "app/periodic_task.hpp"
 #include "domains/lifecycle.hpp"
 #include "domains/verifier.hpp"
 #include "storage/database.hpp"
@@ -61,12 +59,8 @@ class DomainScheduler {
   [[nodiscard]] std::string metrics() const;
 
  private:
-  boost::asio::awaitable<void> loop();
-
   Parts parts_;
-  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
-  boost::asio::steady_timer timer_;
-  std::atomic<bool> stopping_{false};
+  PeriodicTask task_;
   std::atomic<std::uint64_t> passed_{0};
   std::atomic<std::uint64_t> failed_{0};
   std::atomic<std::uint64_t> transitions_{0};

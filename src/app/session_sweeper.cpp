@@ -3,31 +3,26 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <utility>
 
-#include "http/offload.hpp"
 #include "storage/sessions.hpp"
 
 namespace orion::app {
 
 SessionSweeper::SessionSweeper(boost::asio::io_context& io, Parts parts)
-    : parts_(std::move(parts)), strand_(boost::asio::make_strand(io)), timer_(strand_) {}
+    : parts_(std::move(parts)), task_(io, parts_.blocking) {}
 
 void SessionSweeper::start() {
   if (parts_.interval.count() <= 0) {
     return;
   }
-  boost::asio::co_spawn(strand_, loop(), boost::asio::detached);
+  task_.start(parts_.interval, [this] {
+    pass();  // a failed pass is logged; the next one tries again
+    return false;
+  });
 }
 
-void SessionSweeper::stop() {
-  stopping_ = true;
-  boost::asio::post(strand_, [this] { timer_.cancel(); });
-}
+void SessionSweeper::stop() { task_.stop(); }
 
 core::Result<std::int64_t> SessionSweeper::pass() {
   auto removed = [this]() -> core::Result<std::int64_t> {
@@ -54,18 +49,6 @@ core::Result<std::int64_t> SessionSweeper::pass() {
                      *removed == 1 ? "" : "s");
   }
   return removed;
-}
-
-boost::asio::awaitable<void> SessionSweeper::loop() {
-  while (!stopping_) {
-    co_await http::offload(parts_.blocking, [this] { return pass(); });
-    if (stopping_) {
-      break;
-    }
-    timer_.expires_after(parts_.interval);
-    boost::system::error_code ec;
-    co_await timer_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-  }
 }
 
 std::string SessionSweeper::metrics() const {

@@ -2,20 +2,19 @@
 // wakes every session_sweep_interval_s and hands storage::sessions::remove_expired to the
 // blocking pool (a database write: never on an I/O thread), logs how many it removed and counts
 // them for /metrics. An expired session is already refused at sign-in time; the sweep only keeps
-// the table from growing without bound. The App owns it; stop() ends it at the next wake-up.
+// the table from growing without bound. The App owns it; stop() ends it at the next wake-up (the
+// loop itself is a PeriodicTask).
 #pragma once
 
 #include <atomic>
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "app/periodic_task.hpp"
 #include "core/error.hpp"
 #include "storage/database.hpp"
 
@@ -49,12 +48,8 @@ class SessionSweeper {
   [[nodiscard]] std::string metrics() const;
 
  private:
-  boost::asio::awaitable<void> loop();
-
   Parts parts_;
-  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
-  boost::asio::steady_timer timer_;
-  std::atomic<bool> stopping_{false};
+  PeriodicTask task_;
   std::atomic<std::uint64_t> expired_{0};
 };
 

@@ -12,7 +12,7 @@
 // How long that round trip takes grows with the memory read at random (on the VM Orion is
 // measured on, under load: 160-210 ns over 64 MiB, 200-350 ns over 256 MiB), so a code slot is
 // one 64-byte store on one cache line (core::Store keeps what lookups do not read behind a
-// pointer: a million stores take 96 MiB), domain slots are packed rather than padded to cache
+// pointer: a million stores take 96 MB), domain slots are packed rather than padded to cache
 // lines, the tables are sized to their keys (three slots per two keys, any count, not a power of
 // two), and they sit in 2 MiB pages where the kernel grants them (transparent huge pages), which
 // spares most lookups a page walk.

@@ -22,7 +22,7 @@ struct StoreDetails {
 //
 // What a directory lookup reads (id, code, is_active) is held inline and the rest behind one
 // shared pointer, so that a store fits one 64-byte cache line: a directory's table of a million
-// stores is then 96 MiB rather than 168, and a hit waits for one line (docs/PERFORMANCE.md).
+// stores is then 96 MB rather than 168, and a hit waits for one line (docs/PERFORMANCE.md).
 class Store {
  public:
   Store() = default;
