@@ -159,10 +159,15 @@ class CountingTokens final : public VerificationTokens {
   mutable int asked = 0;
 };
 
-TEST_F(StoreCacheTest, KeepsTokensAndNoSuchDomainForTheTtl) {
-  CountingTokens tokens;
-  tokens.tokens["shop.example.com"] = "t0k3n";
-  StoreCache cache(source_, {std::chrono::minutes(1), 100}, &tokens);
+// The token tests: a source that knows one domain's token.
+class StoreCacheTokenTest : public StoreCacheTest {
+ protected:
+  StoreCacheTokenTest() { tokens_.tokens["shop.example.com"] = "t0k3n"; }
+  CountingTokens tokens_;
+};
+
+TEST_F(StoreCacheTokenTest, KeepsTokensAndNoSuchDomainForTheTtl) {
+  StoreCache cache(source_, {std::chrono::minutes(1), 100}, &tokens_);
   EXPECT_FALSE(cache.peek_token("shop.example.com").has_value());
   for (int i = 0; i < 3; ++i) {
     auto token = cache.find_token("shop.example.com");
@@ -172,7 +177,7 @@ TEST_F(StoreCacheTest, KeepsTokensAndNoSuchDomainForTheTtl) {
     ASSERT_TRUE(none);
     EXPECT_FALSE(none->has_value());
   }
-  EXPECT_EQ(tokens.asked, 2);
+  EXPECT_EQ(tokens_.asked, 2);
   auto peeked = cache.peek_token("nobody.example.com");
   ASSERT_TRUE(peeked.has_value());
   EXPECT_FALSE(peeked->has_value());
@@ -185,46 +190,40 @@ TEST_F(StoreCacheTest, KeepsTokensAndNoSuchDomainForTheTtl) {
   EXPECT_EQ(source_.asked, 0);
 }
 
-TEST_F(StoreCacheTest, InvalidationForgetsTokensToo) {
-  CountingTokens tokens;
-  tokens.tokens["shop.example.com"] = "t0k3n";
-  StoreCache cache(source_, {std::chrono::minutes(1), 100}, &tokens);
+TEST_F(StoreCacheTokenTest, InvalidationForgetsTokensToo) {
+  StoreCache cache(source_, {std::chrono::minutes(1), 100}, &tokens_);
   ASSERT_TRUE(cache.find_token("shop.example.com"));
-  tokens.tokens.erase("shop.example.com");  // the domain is removed ...
+  tokens_.tokens.erase("shop.example.com");  // the domain is removed ...
   EXPECT_EQ(*cache.find_token("shop.example.com"), std::optional<std::string>("t0k3n"));
   cache.invalidate_all();  // ... and the change empties the cache
   EXPECT_FALSE(cache.peek_token("shop.example.com").has_value());
   auto gone = cache.find_token("shop.example.com");
   ASSERT_TRUE(gone);
   EXPECT_FALSE(gone->has_value());
-  EXPECT_EQ(tokens.asked, 2);
+  EXPECT_EQ(tokens_.asked, 2);
 }
 
-TEST_F(StoreCacheTest, ATokenFailureIsNotKept) {
-  CountingTokens tokens;
-  tokens.tokens["shop.example.com"] = "t0k3n";
-  tokens.fail = true;
-  StoreCache cache(source_, {std::chrono::minutes(1), 100}, &tokens);
+TEST_F(StoreCacheTokenTest, ATokenFailureIsNotKept) {
+  tokens_.fail = true;
+  StoreCache cache(source_, {std::chrono::minutes(1), 100}, &tokens_);
   auto failed = cache.find_token("shop.example.com");
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().code, core::Errc::unavailable);
   EXPECT_FALSE(cache.peek_token("shop.example.com").has_value());
-  tokens.fail = false;
+  tokens_.fail = false;
   EXPECT_EQ(*cache.find_token("shop.example.com"), std::optional<std::string>("t0k3n"));
-  EXPECT_EQ(tokens.asked, 2);
+  EXPECT_EQ(tokens_.asked, 2);
 }
 
-TEST_F(StoreCacheTest, TokensExpireAndStayWithinTheSize) {
-  CountingTokens tokens;
-  tokens.tokens["shop.example.com"] = "t0k3n";
-  StoreCache expiring(source_, {std::chrono::milliseconds(20), 100}, &tokens);
+TEST_F(StoreCacheTokenTest, TokensExpireAndStayWithinTheSize) {
+  StoreCache expiring(source_, {std::chrono::milliseconds(20), 100}, &tokens_);
   ASSERT_TRUE(expiring.find_token("shop.example.com"));
   std::this_thread::sleep_for(std::chrono::milliseconds(40));
   EXPECT_FALSE(expiring.peek_token("shop.example.com").has_value());
   ASSERT_TRUE(expiring.find_token("shop.example.com"));
-  EXPECT_EQ(tokens.asked, 2);
+  EXPECT_EQ(tokens_.asked, 2);
 
-  StoreCache small(source_, {std::chrono::minutes(1), 3}, &tokens);
+  StoreCache small(source_, {std::chrono::minutes(1), 3}, &tokens_);
   for (int i = 0; i < 10; ++i) {
     ASSERT_TRUE(small.find_token("d" + std::to_string(i) + ".example.com"));
   }
