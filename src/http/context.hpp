@@ -26,4 +26,14 @@ struct RequestContext {
   std::shared_ptr<const storage::Theme> theme;
 };
 
+// The client's address: the one a trusted proxy's X-Forwarded-For names (middleware/forwarded.hpp),
+// else the TCP peer, an IPv4-mapped IPv6 peer as the IPv4 address it maps. The one definition that
+// every per-client rule (sign-in throttle, rate limits, the access log) keys on: behind the shipped
+// proxies the TCP peer of every request is 127.0.0.1.
+boost::asio::ip::address client_address(const RequestContext& context);
+
+// The key a per-client limit counts under: the client address as text, an IPv6 address cut to its
+// /64 (one subscriber usually holds a whole /64, so a /128 key would be free to rotate).
+std::string client_key(const RequestContext& context);
+
 }  // namespace orion::http

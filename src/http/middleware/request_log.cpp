@@ -57,7 +57,7 @@ asio::awaitable<Response> RequestLog::handle(Request& request, RequestContext& c
       r != nullptr && r->store ? r->store->code : "-",
       r != nullptr ? core::to_string(r->mode) : "none",
       r != nullptr ? core::to_string(r->context) : "-", micros,
-      context.client ? context.client->to_string() : context.peer.remote.address().to_string());
+      client_address(context).to_string());
   co_return response;
 }
 

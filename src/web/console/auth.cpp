@@ -265,7 +265,7 @@ core::Result<Attempt> attempt_log_in(storage::Database& database, const Scope& s
 }
 
 std::string client_address(const http::RequestContext& context) {
-  return context.peer.remote.address().to_string();
+  return http::client_key(context);
 }
 
 std::string try_again_text(std::int64_t seconds) {
