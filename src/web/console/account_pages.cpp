@@ -107,7 +107,7 @@ asio::awaitable<Response> post_password(const Console& console, Request&, Reques
     co_return account_page(console, context, visit, Status::unprocessable_entity, form, {});
   }
   const Services& s = console.services();
-  const std::string address = client_address(context);
+  const std::string address = http::client_key(context);
   auto changed = co_await console.blocking([&s, &visit, &current, &replacement, &address] {
     return change_password(s.database, visit.who, current, replacement, address);
   });

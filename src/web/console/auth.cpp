@@ -264,10 +264,6 @@ core::Result<Attempt> attempt_log_in(storage::Database& database, const Scope& s
   return Attempt{std::move(*result), 0};
 }
 
-std::string client_address(const http::RequestContext& context) {
-  return http::client_key(context);
-}
-
 std::string try_again_text(std::int64_t seconds) {
   const std::int64_t minutes = (seconds + 59) / 60;
   const std::time_t at = static_cast<std::time_t>(storage::unix_now() + seconds);

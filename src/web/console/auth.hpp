@@ -114,10 +114,6 @@ core::Result<PasswordChange> change_password(storage::Database& database, const 
                                              std::string_view current, std::string_view replacement,
                                              std::string_view client_address);
 
-// The client key the throttle counts (http::client_key: the address the trusted-proxy rule
-// yields, an IPv6 one cut to its /64), never the TCP peer alone.
-std::string client_address(const http::RequestContext& context);
-
 // "Try again in 12 minutes (after 10:42 UTC)." for a wait of `seconds`.
 std::string try_again_text(std::int64_t seconds);
 

@@ -83,7 +83,7 @@ class Login {
       co_return login_form(context, *scope, Status::unprocessable_entity, form_csrf, email,
                            "Enter your e-mail address and your password.");
     }
-    const std::string address = client_address(context);
+    const std::string address = http::client_key(context);
     auto attempt = co_await c_->blocking([this, &scope, &email, &password, &address] {
       return attempt_log_in(s_.database, *scope, email, password, address);
     });
