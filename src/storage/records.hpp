@@ -179,6 +179,17 @@ struct MemberRecord {
   std::int64_t created_at = 0;
 };
 
+// An open invitation to a store's dashboard (table store_invitations); its token is never stored.
+struct InvitationRecord {
+  std::int64_t id = 0;
+  std::int64_t store_id = 0;
+  std::string email;
+  MemberRole role = MemberRole::staff;
+  std::optional<std::int64_t> invited_by;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+};
+
 struct SessionRecord {
   std::string token_hash;
   std::optional<std::int64_t> user_id;

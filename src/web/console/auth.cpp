@@ -1,10 +1,12 @@
 // Console sign-in: scopes, cookies and database-backed login sessions (see auth.hpp).
 #include "web/console/auth.hpp"
 
+#include <algorithm>
 #include <boost/beast/http/field.hpp>
 #include <ctime>
 
 #include "storage/clock.hpp"
+#include "storage/invitations.hpp"
 #include "storage/login_throttle.hpp"
 #include "storage/secrets.hpp"
 #include "storage/sessions.hpp"
@@ -71,6 +73,18 @@ const std::string& dummy_hash() {
     return made ? *made : std::string();
   }();
   return hash;
+}
+
+// A new login session of `scope` for `user`, in `tx`.
+core::Result<LoginResult> start_session(storage::PlatformTransaction& tx, const Scope& scope,
+                                        const storage::UserRecord& user, Role role) {
+  auto created = storage::sessions::create(
+      tx, storage::sessions::NewSession{user.id, scope.store_id, scope.kind, kSessionLifetime});
+  if (!created) {
+    return created.error();
+  }
+  return LoginResult{std::move(created->cookie_value),
+                     SignedIn{std::move(created->record), user, role}};
 }
 
 }  // namespace
@@ -216,52 +230,148 @@ core::Result<std::optional<LoginResult>> log_in(storage::Database& database, con
   if (!tx) {
     return tx.error();
   }
-  auto created = storage::sessions::create(
-      *tx, storage::sessions::NewSession{user->id, scope.store_id, scope.kind, kSessionLifetime});
-  if (!created) {
-    return created.error();
+  auto started = start_session(*tx, scope, *user, **allowed);
+  if (!started) {
+    return started.error();
   }
   if (auto done = tx->commit(); !done) {
     return done.error();
   }
-  return std::optional<LoginResult>{LoginResult{
-      std::move(created->cookie_value), SignedIn{std::move(created->record), *user, **allowed}}};
+  return std::optional<LoginResult>{std::move(*started)};
 }
+
+namespace {
+
+// The sign-in throttle around one password check: throttle_wait first (> 0: refuse unchecked),
+// then throttle_count with the check's outcome. Each in its own transaction: the check between
+// them (argon2id) runs with none open.
+core::Result<std::int64_t> throttle_wait(storage::Database& database,
+                                         const storage::login_throttle::Subjects& subjects) {
+  auto tx = database.begin_platform();
+  if (!tx) {
+    return tx.error();
+  }
+  return storage::login_throttle::retry_after(*tx, kLoginThrottle, subjects);
+}
+
+core::Result<void> throttle_count(storage::Database& database,
+                                  const storage::login_throttle::Subjects& subjects,
+                                  bool succeeded) {
+  auto tx = database.begin_platform();
+  if (!tx) {
+    return tx.error();
+  }
+  auto counted = succeeded ? storage::login_throttle::record_success(*tx, subjects)
+                           : storage::login_throttle::record_failure(*tx, kLoginThrottle, subjects);
+  if (!counted) {
+    return counted.error();
+  }
+  return tx->commit();
+}
+
+}  // namespace
 
 core::Result<Attempt> attempt_log_in(storage::Database& database, const Scope& scope,
                                      std::string_view email, std::string_view password,
                                      std::string_view client_address) {
   const storage::login_throttle::Subjects subjects{std::string(email), std::string(client_address)};
-  {
-    auto tx = database.begin_platform();
-    if (!tx) {
-      return tx.error();
-    }
-    auto wait = storage::login_throttle::retry_after(*tx, kLoginThrottle, subjects);
-    if (!wait) {
-      return wait.error();
-    }
-    if (*wait > 0) {
-      return Attempt{std::nullopt, *wait};
-    }
+  auto wait = throttle_wait(database, subjects);
+  if (!wait) {
+    return wait.error();
+  }
+  if (*wait > 0) {
+    return Attempt{std::nullopt, *wait};
   }
   auto result = log_in(database, scope, email, password);
   if (!result) {
     return result.error();
   }
+  if (auto counted = throttle_count(database, subjects, result->has_value()); !counted) {
+    return counted.error();
+  }
+  return Attempt{std::move(*result), 0};
+}
+
+core::Result<Attempt> accept_invitation_as(storage::Database& database, const Scope& scope,
+                                           std::string_view token, std::string_view email,
+                                           std::string_view password,
+                                           std::string_view client_address) {
+  const storage::login_throttle::Subjects subjects{std::string(email), std::string(client_address)};
+  auto wait = throttle_wait(database, subjects);
+  if (!wait) {
+    return wait.error();
+  }
+  if (*wait > 0) {
+    return Attempt{std::nullopt, *wait};
+  }
+  std::optional<storage::UserRecord> user;
+  {
+    auto tx = database.begin_platform();
+    if (!tx) {
+      return tx.error();
+    }
+    auto found = storage::users::find_by_email(*tx, email);
+    if (!found) {
+      return found.error();
+    }
+    user = std::move(*found);
+  }
+  // Checked with no transaction open (argon2id takes a while); an unknown account costs the same.
+  const bool password_ok = user && user->is_active
+                               ? storage::verify_password(password, user->password_hash)
+                               : (storage::verify_password(password, dummy_hash()), false);
+  if (auto counted = throttle_count(database, subjects, password_ok); !counted) {
+    return counted.error();
+  }
+  if (!password_ok) {
+    return Attempt{std::nullopt, 0};
+  }
   auto tx = database.begin_platform();
   if (!tx) {
     return tx.error();
   }
-  auto counted = *result ? storage::login_throttle::record_success(*tx, subjects)
-                         : storage::login_throttle::record_failure(*tx, kLoginThrottle, subjects);
-  if (!counted) {
-    return counted.error();
+  auto member = storage::invitations::accept_as(*tx, *scope.store_id, token, *user);
+  if (!member) {
+    return member.error();
+  }
+  auto role = user->is_admin                               ? Role::admin
+              : member->role == storage::MemberRole::owner ? Role::owner
+                                                           : Role::staff;
+  auto started = start_session(*tx, scope, *user, role);
+  if (!started) {
+    return started.error();
   }
   if (auto done = tx->commit(); !done) {
     return done.error();
   }
-  return Attempt{std::move(*result), 0};
+  return Attempt{std::move(*started), 0};
+}
+
+core::Result<LoginResult> accept_invitation_new(storage::Database& database, const Scope& scope,
+                                                std::string_view token, std::string_view password) {
+  auto tx = database.begin_platform();
+  if (!tx) {
+    return tx.error();
+  }
+  auto user = storage::invitations::accept_new(*tx, *scope.store_id, token, password);
+  if (!user) {
+    return user.error();
+  }
+  auto member = storage::members::of_user(*tx, user->id);
+  if (!member) {
+    return member.error();
+  }
+  const bool owner = std::any_of(member->begin(), member->end(), [&scope](const auto& m) {
+    return m.store_id == *scope.store_id && m.role == storage::MemberRole::owner;
+  });
+  auto started = start_session(*tx, scope, *user, owner ? Role::owner : Role::staff);
+  if (!started) {
+    return started.error();
+  }
+  if (auto done = tx->commit(); !done) {
+    return done.error();
+  }
+  return std::move(*started);
 }
 
 std::string try_again_text(std::int64_t seconds) {

@@ -82,8 +82,10 @@ struct LoginResult {
 core::Result<std::optional<LoginResult>> log_in(storage::Database& database, const Scope& scope,
                                                 std::string_view email, std::string_view password);
 
-// How often the consoles let a sign-in fail (storage/login_throttle.hpp): 5 failures per
-// e-mail address and 20 per client address in 15 minutes, then 429 until the window ends.
+// How often the consoles let a sign-in fail (storage/login_throttle.hpp): 5 failures per account
+// and client address and 20 per client address in 15 minutes, then 429 until the window ends for
+// that address; past 5 failures of an account from anywhere, a delay growing to 60 s for the
+// addresses that failed for it.
 inline constexpr storage::login_throttle::Policy kLoginThrottle{};
 
 // A throttled sign-in: the result of log_in, or how many seconds to wait before trying again.
@@ -92,12 +94,28 @@ struct Attempt {
   std::int64_t retry_after = 0;  // > 0: refused unchecked, too many failures
 };
 
-// Blocking. log_in behind the throttle: refused without checking the password while the
-// e-mail's or the client address's failures are at their limit; a refusal counts a failure
-// against both, a success forgets the e-mail's failures.
+// Blocking. log_in behind the throttle: refused without checking the password while one of the
+// client's counters is at its limit or the account's delay runs; a refusal counts a failure,
+// a success forgets the account's failures. `client_address` is http::client_key.
 core::Result<Attempt> attempt_log_in(storage::Database& database, const Scope& scope,
                                      std::string_view email, std::string_view password,
                                      std::string_view client_address);
+
+// Blocking. Accepting an invitation of the dashboard `scope` (storage/invitations.hpp) with the
+// account that already exists for its e-mail address: behind the sign-in throttle (the attempt
+// counts like a sign-in), checks `password` against that account, then consumes the invitation,
+// makes the user a member and starts a session, in one transaction. A wrong password gives no
+// result (retry_after 0); Errc::not_found when the invitation is gone by then.
+core::Result<Attempt> accept_invitation_as(storage::Database& database, const Scope& scope,
+                                           std::string_view token, std::string_view email,
+                                           std::string_view password,
+                                           std::string_view client_address);
+
+// Blocking. Accepting an invitation for an address without an account: creates the account with
+// the invitee's `password`, makes it a member and starts a session, in one transaction.
+// Errc::not_found for an invitation gone by then, Errc::conflict for an account made meanwhile.
+core::Result<LoginResult> accept_invitation_new(storage::Database& database, const Scope& scope,
+                                                std::string_view token, std::string_view password);
 
 // What a password change came to.
 struct PasswordChange {

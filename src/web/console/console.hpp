@@ -132,5 +132,6 @@ void add_admin_pages(http::Router& router, const std::shared_ptr<const Console>&
 void add_dashboard_pages(http::Router& router, const std::shared_ptr<const Console>& console);
 void add_theme_pages(http::Router& router, const std::shared_ptr<const Console>& console);
 void add_domain_pages(http::Router& router, const std::shared_ptr<const Console>& console);
+void add_invitation_pages(http::Router& router, const std::shared_ptr<const Console>& console);
 
 }  // namespace orion::web::console

@@ -13,6 +13,7 @@ void add_console_routes(http::Router& router, const Services& services) {
   console::add_dashboard_pages(router, console);
   console::add_theme_pages(router, console);
   console::add_domain_pages(router, console);
+  console::add_invitation_pages(router, console);
 }
 
 }  // namespace orion::web

@@ -1,15 +1,21 @@
 // A store's members in its dashboard (owners and admins only): the list, adding a member by
-// e-mail (an existing user, or a new one created with the given password), changing a member's
-// role, and removing a member. A store always keeps at least one owner.
+// e-mail (an existing account is added directly; an address without one gets an invitation whose
+// link the invitee opens to set their own password: web/console/invitation_pages.cpp), the open
+// invitations with a withdraw button, changing a member's role, and removing a member. A store
+// always keeps at least one owner. No page here ever sets or shows a password.
 //
 // Users are platform rows (PlatformTransaction) and memberships tenant rows
 // (TenantTransaction): the two transactions run one after the other, never nested, since SQLite
 // takes its write lock at BEGIN and a second one on the same thread would wait for the first.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <limits>
 
+#include "storage/invitations.hpp"
 #include "storage/repository.hpp"
 #include "storage/users.hpp"
+#include "web/canonical_url.hpp"
 #include "web/console/dashboard.hpp"
 
 namespace orion::web::console::dashboard {
@@ -25,8 +31,6 @@ using storage::MemberRecord;
 using storage::MemberRole;
 using verb = boost::beast::http::verb;
 
-constexpr std::size_t kMinPassword = 10;
-
 std::int64_t owners_of(const std::vector<MemberRecord>& members) {
   return std::count_if(members.begin(), members.end(),
                        [](const MemberRecord& m) { return m.role == MemberRole::owner; });
@@ -39,7 +43,7 @@ core::Error last_owner(const MemberRecord& member) {
       member.email + " is the store's only owner. Make another member an owner first.");
 }
 
-// What the add form sent, as typed (the password is never sent back).
+// What the add form sent, as typed.
 struct MemberForm {
   std::string email;
   std::string role = "staff";
@@ -48,22 +52,32 @@ struct MemberForm {
 struct MemberErrors {
   std::string email;
   std::string role;
-  std::string password;
 
-  [[nodiscard]] bool empty() const noexcept {
-    return email.empty() && role.empty() && password.empty();
-  }
+  [[nodiscard]] bool empty() const noexcept { return email.empty() && role.empty(); }
+};
+
+// A new invitation's link, shown once to the owner who made it (until e-mail delivery exists
+// they pass it on).
+struct NewInvitation {
+  std::string email;
+  std::string link;
+  bool existing_account = false;
+};
+
+struct MembersView {
+  std::vector<MemberRecord> members;
+  std::vector<storage::InvitationRecord> invitations;
 };
 
 Response members_page(const Console& console, const RequestContext& context, const Visit& visit,
-                      Status status, const std::vector<MemberRecord>& members,
-                      const MemberForm& form, const MemberErrors& errors,
-                      const std::string& notice = {}) {
+                      Status status, const MembersView& view, const MemberForm& form,
+                      const MemberErrors& errors, const std::string& notice = {},
+                      const std::optional<NewInvitation>& invited = std::nullopt) {
   Data data = console.page_data(context, visit, "Members");
   data.set("action", visit.url("/members"));
-  const bool one_owner = owners_of(members) <= 1;
+  const bool one_owner = owners_of(view.members) <= 1;
   Data list{Data::type::list};
-  for (const MemberRecord& member : members) {
+  for (const MemberRecord& member : view.members) {
     Data item;
     item.set("email", member.email);
     item.set("role", std::string(storage::users::to_string(member.role)));
@@ -74,7 +88,24 @@ Response members_page(const Console& console, const RequestContext& context, con
     list.push_back(item);
   }
   data.set("members", list);
-  data.set("has_members", !members.empty());
+  data.set("has_members", !view.members.empty());
+  Data invitations{Data::type::list};
+  for (const storage::InvitationRecord& invitation : view.invitations) {
+    Data item;
+    item.set("email", invitation.email);
+    item.set("role", std::string(storage::users::to_string(invitation.role)));
+    item.set("expires", utc_time(invitation.expires_at));
+    item.set("revoke_url",
+             visit.url("/members/invitations/" + std::to_string(invitation.id) + "/revoke"));
+    invitations.push_back(item);
+  }
+  data.set("invitations", invitations);
+  data.set("has_invitations", !view.invitations.empty());
+  if (invited) {
+    data.set("invited_email", invited->email);
+    data.set("invite_link", invited->link);
+    data.set("invited_existing", invited->existing_account);
+  }
   data.set("email", form.email);
   data.set("role_owner", form.role == "owner");
   data.set("role_staff", form.role != "owner");
@@ -84,9 +115,6 @@ Response members_page(const Console& console, const RequestContext& context, con
   if (!errors.role.empty()) {
     data.set("role_error", errors.role);
   }
-  if (!errors.password.empty()) {
-    data.set("password_error", errors.password);
-  }
   data.set("has_errors", !errors.empty());
   if (!notice.empty()) {
     data.set("notice", notice);
@@ -94,49 +122,58 @@ Response members_page(const Console& console, const RequestContext& context, con
   return console.render(status, "console/members", data);
 }
 
-core::Result<std::vector<MemberRecord>> read_members(const Services& s, const Visit& visit) {
+core::Result<MembersView> read_members(const Services& s, const Visit& visit) {
   auto tx = s.database.begin(*visit.scope.tenant);
   if (!tx) {
     return tx.error();
   }
-  return storage::members::list(*tx);
+  auto members = storage::members::list(*tx);
+  if (!members) {
+    return members.error();
+  }
+  auto invitations = storage::invitations::list_open(*tx);
+  if (!invitations) {
+    return invitations.error();
+  }
+  return MembersView{std::move(*members), std::move(*invitations)};
 }
 
 asio::awaitable<Response> member_list(const Console& console, Request&, RequestContext& context,
                                       const RouteParams&, Visit& visit) {
   const Services& s = console.services();
-  auto members = co_await console.blocking([&s, &visit] { return read_members(s, visit); });
-  if (!members) {
-    co_return console.failure(context, visit, members.error());
+  auto view = co_await console.blocking([&s, &visit] { return read_members(s, visit); });
+  if (!view) {
+    co_return console.failure(context, visit, view.error());
   }
   const auto notice = query_value(context, "notice");
   std::string text;
-  if (notice == "added") {
-    text = "The member was added.";
-  } else if (notice == "created") {
-    text = "The user was created and added to the store.";
-  } else if (notice == "role") {
+  if (notice == "role") {
     text = "The member's role was changed.";
   } else if (notice == "unchanged") {
     text = "That user is already a member with this role.";
   } else if (notice == "removed") {
     text = "The member was removed.";
+  } else if (notice == "revoked") {
+    text = "The invitation was withdrawn: its link no longer works.";
   }
-  co_return members_page(console, context, visit, Status::ok, *members, MemberForm{}, {}, text);
+  co_return members_page(console, context, visit, Status::ok, *view, MemberForm{}, {}, text);
 }
 
-// The outcome of an add: the field that was wrong, or what happened.
+// The outcome of an add: a member's role changed (or not), or an invitation.
 struct Added {
-  MemberErrors errors;
-  bool created = false;         // a new user
-  bool role_changed = false;    // an existing member with another role now
-  bool already_member = false;  // an existing member, role unchanged
+  bool role_changed = false;      // an existing member with another role now
+  bool already_member = false;    // an existing member, role unchanged
+  bool existing_account = false;  // the invitation is for an account that exists already
+  std::optional<storage::invitations::Created> invitation;
 };
 
+// A member's role changes here; anyone else is invited, with or without an account: the adder
+// never sets nor learns a password, and an existing account joins only when its holder accepts
+// by signing in (so an account another store's owner made up cannot be attached here).
 core::Result<Added> add_member(const Services& s, const Visit& visit, const std::string& email,
-                               MemberRole role, const std::string& password) {
+                               MemberRole role) {
   Added added;
-  std::int64_t user_id = 0;
+  std::optional<std::int64_t> user_id;
   {
     auto tx = s.database.begin_platform();
     if (!tx) {
@@ -148,29 +185,6 @@ core::Result<Added> add_member(const Services& s, const Visit& visit, const std:
     }
     if (*user) {
       user_id = (*user)->id;
-    } else {
-      if (password.empty()) {
-        added.errors.password = "There is no user " + email +
-                                " yet: give a password (at least 10 characters) to create one.";
-        return added;
-      }
-      if (password.size() < kMinPassword) {
-        added.errors.password = "The password must have at least 10 characters.";
-        return added;
-      }
-      auto created = storage::users::create(*tx, email, password, false);
-      if (!created) {
-        if (created.error().code == core::Errc::invalid_input) {
-          added.errors.password = created.error().message;
-          return added;
-        }
-        return created.error();
-      }
-      if (auto committed = tx->commit(); !committed) {
-        return committed.error();
-      }
-      user_id = created->id;
-      added.created = true;
     }
   }
   auto tx = s.database.begin(*visit.scope.tenant);
@@ -181,39 +195,62 @@ core::Result<Added> add_member(const Services& s, const Visit& visit, const std:
   if (auto locked = storage::repository::lock_store(*tx); !locked) {
     return locked.error();
   }
-  auto current = storage::members::find(*tx, user_id);
+  std::optional<MemberRecord> current;
+  if (user_id) {
+    auto found = storage::members::find(*tx, *user_id);
+    if (!found) {
+      return found.error();
+    }
+    current = std::move(*found);
+  }
   if (!current) {
-    return current.error();
-  }
-  if (*current) {
-    if ((*current)->role == role) {
-      added.already_member = true;
-      return added;
+    auto invitation = storage::invitations::create(*tx, email, role, visit.who.user.id);
+    if (!invitation) {
+      return invitation.error();
     }
-    if ((*current)->role == MemberRole::owner) {
-      auto members = storage::members::list(*tx);
-      if (!members) {
-        return members.error();
-      }
-      if (owners_of(*members) <= 1) {
-        return last_owner(**current);
-      }
+    if (auto committed = tx->commit(); !committed) {
+      return committed.error();
     }
-    added.role_changed = true;
+    added.existing_account = user_id.has_value();
+    added.invitation = std::move(*invitation);
+    return added;
   }
-  if (auto put = storage::members::put(*tx, user_id, role); !put) {
+  if (current->role == role) {
+    added.already_member = true;
+    return added;
+  }
+  if (current->role == MemberRole::owner) {
+    auto members = storage::members::list(*tx);
+    if (!members) {
+      return members.error();
+    }
+    if (owners_of(*members) <= 1) {
+      return last_owner(*current);
+    }
+  }
+  if (auto put = storage::members::put(*tx, *user_id, role); !put) {
     return put.error();
   }
   if (auto committed = tx->commit(); !committed) {
     return committed.error();
   }
+  added.role_changed = true;
   return added;
 }
 
-asio::awaitable<Response> add_page(const Console& console, Request&, RequestContext& context,
-                                   const RouteParams&, Visit& visit) {
+// The absolute link of an invitation: this dashboard's address as the inviter reached it.
+std::string invitation_link(const Request& request, const RequestContext& context,
+                            const Visit& visit, const std::string& token) {
+  std::string link = context.peer.tls ? "https://" : "http://";
+  link += context.resolution->host.str();
+  link += port_suffix(request[boost::beast::http::field::host]);
+  link += visit.url("/invite/" + token);
+  return link;
+}
+
+asio::awaitable<Response> add_page(const Console& console, Request& request,
+                                   RequestContext& context, const RouteParams&, Visit& visit) {
   MemberForm form{visit.form.text("email"), visit.form.text("role")};
-  const std::string password = visit.form.text("password");
   MemberErrors errors;
   auto email = storage::repository::checked_email(form.email);
   if (!email) {
@@ -224,10 +261,10 @@ asio::awaitable<Response> add_page(const Console& console, Request&, RequestCont
     errors.role = "Choose owner or staff.";
   }
   const Services& s = console.services();
+  std::optional<NewInvitation> invited;
   if (errors.empty()) {
-    auto added = co_await console.blocking([&s, &visit, &email, &role, &password] {
-      return add_member(s, visit, *email, *role, password);
-    });
+    auto added = co_await console.blocking(
+        [&s, &visit, &email, &role] { return add_member(s, visit, *email, *role); });
     if (!added) {
       if (added.error().code == core::Errc::conflict) {
         co_return console.error_page(context, visit.scope, Status::conflict,
@@ -236,21 +273,55 @@ asio::awaitable<Response> add_page(const Console& console, Request&, RequestCont
       }
       co_return console.failure(context, visit, added.error());
     }
-    errors = added->errors;
-    if (errors.empty()) {
-      const char* notice = added->created          ? "created"
-                           : added->role_changed   ? "role"
-                           : added->already_member ? "unchanged"
-                                                   : "added";
-      co_return redirect(Status::see_other, visit.url("/members?notice=") + notice);
+    if (!added->invitation) {
+      co_return redirect(
+          Status::see_other,
+          visit.url(added->role_changed ? "/members?notice=role" : "/members?notice=unchanged"));
     }
+    s.log->info("request {}: store {} invited a {} (invitation {})", context.request_id,
+                visit.scope.store_id.value_or(0),
+                storage::users::to_string(added->invitation->record.role),
+                added->invitation->record.id);
+    invited = NewInvitation{added->invitation->record.email,
+                            invitation_link(request, context, visit, added->invitation->token),
+                            added->existing_account};
   }
-  auto members = co_await console.blocking([&s, &visit] { return read_members(s, visit); });
-  if (!members) {
-    co_return console.failure(context, visit, members.error());
+  auto view = co_await console.blocking([&s, &visit] { return read_members(s, visit); });
+  if (!view) {
+    co_return console.failure(context, visit, view.error());
   }
-  co_return members_page(console, context, visit, Status::unprocessable_entity, *members, form,
+  if (invited) {
+    co_return members_page(console, context, visit, Status::created, *view, MemberForm{}, {}, {},
+                           invited);
+  }
+  co_return members_page(console, context, visit, Status::unprocessable_entity, *view, form,
                          errors);
+}
+
+asio::awaitable<Response> revoke_page(const Console& console, Request&, RequestContext& context,
+                                      const RouteParams& params, Visit& visit) {
+  const auto id = parse_number(params.get("id"), std::numeric_limits<std::int64_t>::max());
+  if (!id) {
+    co_return not_found(console, context, visit, "This store has no such invitation.");
+  }
+  const Services& s = console.services();
+  auto revoked = co_await console.blocking([&s, &visit, id]() -> core::Result<void> {
+    auto tx = s.database.begin(*visit.scope.tenant);
+    if (!tx) {
+      return tx.error();
+    }
+    if (auto done = storage::invitations::revoke(*tx, *id); !done) {
+      return done.error();
+    }
+    return tx->commit();
+  });
+  if (!revoked) {
+    if (revoked.error().code == core::Errc::not_found) {
+      co_return not_found(console, context, visit, "This store has no such invitation.");
+    }
+    co_return console.failure(context, visit, revoked.error());
+  }
+  co_return redirect(Status::see_other, visit.url("/members?notice=revoked"));
 }
 
 asio::awaitable<Response> remove_page(const Console& console, Request&, RequestContext& context,
@@ -313,6 +384,8 @@ void add_member_pages(http::Router& router, const std::shared_ptr<const Console>
   router.add(dashboard, verb::post, "/members", gated(console, Role::owner, &add_page));
   router.add(dashboard, verb::post, "/members/{user_id}/remove",
              gated(console, Role::owner, &remove_page));
+  router.add(dashboard, verb::post, "/members/invitations/{id}/revoke",
+             gated(console, Role::owner, &revoke_page));
 }
 
 }  // namespace orion::web::console::dashboard

@@ -1,8 +1,10 @@
 // Accounts and security of the consoles over a real socket, on both backends: sign-in
 // throttling per account and per client address (429 with Retry-After, a success resets the
-// account), the password change (checked, confirmed, other sessions ended), CSRF on every
-// account form, and API tokens created, listed and revoked from both consoles (a revoked token
-// fails on its next API request; a store owner never reaches another store's token).
+// account), behind a trusted proxy by the client it names (one client's failures never stop
+// another's correct password; an account guessed at from many addresses only slows them), the
+// password change (checked, confirmed, other sessions ended), CSRF on every account form, and API
+// tokens created, listed and revoked from both consoles (a revoked token fails on its next API
+// request; a store owner never reaches another store's token).
 #include <gtest/gtest.h>
 
 #include <boost/beast/http/field.hpp>
@@ -153,6 +155,106 @@ TEST_P(AccountsTest, AnEndedWindowNoLongerThrottles) {
   }
   EXPECT_EQ(attempt("/admin", "admin@example.com", kPassword).result_int(), 303);
 }
+
+// ---- throttling behind a proxy: every client arrives from 127.0.0.1 ----
+
+// The same suite's accounts, served behind a trusted proxy (127.0.0.1, as the shipped Caddy and
+// nginx configs run it), whose X-Forwarded-For names each client.
+class ProxiedAccountsTest : public AccountsTest {
+ protected:
+  void SetUp() override {
+    app::Config config;
+    config.trusted_proxies = "127.0.0.1";
+    server_ = TestServer::start(GetParam(), config);
+    ASSERT_TRUE(server_);
+    auto tx = server_->database().begin_platform();
+    ASSERT_TRUE(tx);
+    auto alpha = storage::stores::create(*tx, "alpha", "Alpha Shop");
+    ASSERT_TRUE(alpha);
+    auto admin = storage::users::create(*tx, "admin@example.com", kPassword, true);
+    auto owner = storage::users::create(*tx, "owner@alpha.test", kPassword, false);
+    ASSERT_TRUE(admin && owner);
+    ASSERT_TRUE(storage::members::grant(*tx, alpha->id, owner->id, storage::MemberRole::owner));
+    ASSERT_TRUE(tx->commit());
+  }
+
+  // One sign-in attempt from `client`, the login form fetched by that client too.
+  HttpResponse attempt_from(const std::string& client, const std::string& console,
+                            const std::string& email, const std::string& password) {
+    const testing::Headers from{{"X-Forwarded-For", client}};
+    const auto page = server_->get(kHost, console + "/login", from);
+    const std::string csrf = testing::cookie_value(page, "orion_csrf");
+    return server_->post_form(
+        kHost, console + "/login",
+        "email=" + encode(email) + "&password=" + encode(password) + "&csrf=" + encode(csrf),
+        {{"Cookie", "orion_csrf=" + csrf}, {"X-Forwarded-For", client}});
+  }
+};
+
+TEST_P(ProxiedAccountsTest, OneClientsFailuresNeverStopACorrectPasswordFromAnother) {
+  // One client guesses at the owner until that account is refused to it, then sprays other
+  // accounts until the client itself is refused: 20 failures in all.
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(attempt_from("203.0.113.7", "/store/alpha", "owner@alpha.test", "guess").result_int(),
+              401)
+        << i;
+  }
+  EXPECT_EQ(attempt_from("203.0.113.7", "/store/alpha", "owner@alpha.test", kPassword).result_int(),
+            429);
+  for (int i = 0; i < 15; ++i) {
+    EXPECT_EQ(
+        attempt_from("203.0.113.7", "/admin", "x" + std::to_string(i) + "@example.com", "guess")
+            .result_int(),
+        401)
+        << i;
+  }
+  EXPECT_EQ(attempt_from("203.0.113.7", "/admin", "admin@example.com", kPassword).result_int(),
+            429);
+  // Every other client still signs in, to the guessed-at account and to the admin.
+  EXPECT_EQ(
+      attempt_from("198.51.100.9", "/store/alpha", "owner@alpha.test", kPassword).result_int(),
+      303);
+  EXPECT_EQ(attempt_from("198.51.100.10", "/admin", "admin@example.com", kPassword).result_int(),
+            303);
+  // An IPv6 client is counted by its /64: another address of the same /64 is the same client.
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(attempt_from("2001:db8:1:2::" + std::to_string(i + 1), "/store/alpha",
+                           "owner@alpha.test", "guess")
+                  .result_int(),
+              401)
+        << i;
+  }
+  EXPECT_EQ(
+      attempt_from("2001:db8:1:2::ff", "/store/alpha", "owner@alpha.test", kPassword).result_int(),
+      429);
+  EXPECT_EQ(
+      attempt_from("2001:db8:1:3::1", "/store/alpha", "owner@alpha.test", kPassword).result_int(),
+      303);
+}
+
+TEST_P(ProxiedAccountsTest, AnAccountGuessedAtFromManyAddressesSlowsThemButNotItsOwner) {
+  // Eight addresses, one wrong password each: under every per-address limit, but past the five
+  // failures the account takes without a delay.
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(attempt_from("203.0.113." + std::to_string(10 + i), "/store/alpha",
+                           "owner@alpha.test", "guess")
+                  .result_int(),
+              401)
+        << i;
+  }
+  // An address that failed waits (a delay, not the 15-minute lockout)...
+  auto delayed = attempt_from("203.0.113.10", "/store/alpha", "owner@alpha.test", "guess");
+  ASSERT_EQ(delayed.result_int(), 429) << delayed.body();
+  const std::int64_t wait = std::stoll(std::string(delayed[beast_http::field::retry_after]));
+  EXPECT_GE(wait, 1);
+  EXPECT_LE(wait, storage::login_throttle::Policy{}.account_max_delay_seconds);
+  // ...while the owner, from an address that has not failed, signs in at once.
+  EXPECT_EQ(
+      attempt_from("198.51.100.20", "/store/alpha", "owner@alpha.test", kPassword).result_int(),
+      303);
+}
+
+ORION_SERVER_ON_BOTH_BACKENDS(ProxiedAccountsTest);
 
 // ---- the password change ----
 

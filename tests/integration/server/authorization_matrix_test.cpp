@@ -153,6 +153,14 @@ constexpr Row kRows[] = {
   {D, POST, "/account/password", "/store/alpha/account/password",
    "current_password=&new_password=&confirm_password=", {401, 401, 422, 422, 422}},
 
+  // Invitation links: open to whoever holds one (an unknown link is 404 for everyone).
+  {D, GET,  "/invite/{token}",
+   "/store/alpha/invite/0000000000000000000000000000000000000000000000000000000000000000", "",
+   {404, 404, 404, 404, 404}},
+  {D, POST, "/invite/{token}",
+   "/store/alpha/invite/0000000000000000000000000000000000000000000000000000000000000000",
+   "password=", {404, 404, 404, 404, 404}},
+
   // ---- alpha's dashboard: owner pages ------------------------------------------------------
   {D, GET,  "/theme", "/store/alpha/theme", "", {302, 302, 403, 200, 200}},
   {D, POST, "/theme", "/store/alpha/theme", "primary_color=not-a-colour",
@@ -170,8 +178,10 @@ constexpr Row kRows[] = {
   {D, POST, "/domains/{domain}/primary", "/store/alpha/domains/no-such.example/primary",
    "primary=1", {401, 401, 403, 404, 404}},
   {D, GET,  "/members", "/store/alpha/members", "", {302, 302, 403, 200, 200}},
-  {D, POST, "/members", "/store/alpha/members", "email=&role=staff&password=",
+  {D, POST, "/members", "/store/alpha/members", "email=&role=staff",
    {401, 401, 403, 422, 422}},
+  {D, POST, "/members/invitations/{id}/revoke", "/store/alpha/members/invitations/999999/revoke",
+   "", {401, 401, 403, 404, 404}},
   {D, POST, "/members/{user_id}/remove", "/store/alpha/members/$bravo_owner/remove", "",
    {401, 401, 403, 404, 404}},
   {D, GET,  "/tokens", "/store/alpha/tokens", "", {302, 302, 403, 200, 200}},
