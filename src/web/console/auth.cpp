@@ -5,6 +5,7 @@
 #include <boost/beast/http/field.hpp>
 #include <ctime>
 
+#include "http/same_origin.hpp"
 #include "storage/clock.hpp"
 #include "storage/invitations.hpp"
 #include "storage/login_throttle.hpp"
@@ -474,6 +475,22 @@ std::string_view to_string(Role role) noexcept {
       break;
   }
   return "admin";
+}
+
+bool pre_session_form_ok(const http::Request& request, const http::RequestContext& context,
+                         std::string_view form_csrf) {
+  if (http::request_origin(request, context) == http::RequestOrigin::cross_site) {
+    return false;
+  }
+  if (form_csrf.empty()) {
+    return false;
+  }
+  for (const std::string& cookie : cookie_values(request, kCsrfCookie)) {
+    if (storage::constant_time_equal(cookie, form_csrf)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string csrf_token_of(const http::Request& request) {

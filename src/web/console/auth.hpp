@@ -101,6 +101,15 @@ core::Result<Attempt> attempt_log_in(storage::Database& database, const Scope& s
                                      std::string_view email, std::string_view password,
                                      std::string_view client_address);
 
+// The check of a form posted before there is a session (the login form, an invitation's form):
+// its double-submit token (the orion_csrf cookie equal to the form's `csrf` field), and never a
+// request the browser says is cross-site (http::request_origin). The token alone accepts any
+// pair a page can plant, and a sibling subdomain of the platform (another store's host) can plant
+// a cookie for the platform host ("cookie tossing"), so a browser's Sec-Fetch-Site / Origin
+// decides where it is sent; a client that sends neither (not a browser) is judged by the token.
+bool pre_session_form_ok(const http::Request& request, const http::RequestContext& context,
+                         std::string_view form_csrf);
+
 // Blocking. Accepting an invitation of the dashboard `scope` (storage/invitations.hpp) with the
 // account that already exists for its e-mail address: behind the sign-in throttle (the attempt
 // counts like a sign-in), checks `password` against that account, then consumes the invitation,

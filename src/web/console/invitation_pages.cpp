@@ -8,7 +8,6 @@
 
 #include "http/query.hpp"
 #include "storage/invitations.hpp"
-#include "storage/secrets.hpp"
 #include "storage/users.hpp"
 #include "web/console/console.hpp"
 
@@ -94,11 +93,7 @@ class Invitations {
     const std::string body = request.body();
     const std::string password = http::form_field(body, "password").value_or("");
     const std::string form_csrf = http::form_field(body, "csrf").value_or("");
-    bool csrf_ok = false;
-    for (const std::string& cookie : cookie_values(request, kCsrfCookie)) {
-      csrf_ok = csrf_ok || (!form_csrf.empty() && storage::constant_time_equal(cookie, form_csrf));
-    }
-    if (!csrf_ok) {
+    if (!pre_session_form_ok(request, context, form_csrf)) {
       co_return form(context, *scope, Status::forbidden, invitation, token, csrf_token_of(request),
                      "This form has expired or was not sent from this site. Please try again.");
     }

@@ -70,11 +70,7 @@ class Login {
     const std::string email = http::form_field(body, "email").value_or("");
     const std::string password = http::form_field(body, "password").value_or("");
     const std::string form_csrf = http::form_field(body, "csrf").value_or("");
-    bool csrf_ok = false;
-    for (const std::string& cookie : cookie_values(request, kCsrfCookie)) {
-      csrf_ok = csrf_ok || (!form_csrf.empty() && storage::constant_time_equal(cookie, form_csrf));
-    }
-    if (!csrf_ok) {
+    if (!pre_session_form_ok(request, context, form_csrf)) {
       co_return login_form(context, *scope, Status::forbidden, csrf_token_of(request), email,
                            "This form has expired or was not sent from this site. Please sign "
                            "in again.");

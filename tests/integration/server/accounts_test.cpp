@@ -156,6 +156,43 @@ TEST_P(AccountsTest, AnEndedWindowNoLongerThrottles) {
   EXPECT_EQ(attempt("/admin", "admin@example.com", kPassword).result_int(), 303);
 }
 
+// ---- the login form's CSRF check ----
+
+TEST_P(AccountsTest, ALoginFormPostedFromAnotherSiteIsRefusedWhateverItsToken) {
+  // A page on a sibling host (another store's subdomain) can plant an orion_csrf cookie for the
+  // platform host and post a matching field: the token pair alone would accept it.
+  const auto post = [this](const testing::Headers& extra) {
+    const std::string planted(32, 'a');
+    testing::Headers headers{{"Cookie", "orion_csrf=" + planted}};
+    headers.insert(headers.end(), extra.begin(), extra.end());
+    return server_->post_form(
+        kHost, "/admin/login",
+        "email=admin%40example.com&password=" + encode(kPassword) + "&csrf=" + planted, headers);
+  };
+  for (const testing::Headers& from :
+       std::vector<testing::Headers>{{{"Sec-Fetch-Site", "same-site"}},
+                                     {{"Sec-Fetch-Site", "cross-site"}},
+                                     {{"Origin", "http://alpha.platform.test"}},
+                                     {{"Origin", "null"}},
+                                     {{"Referer", "http://evil.example/form.html"}}}) {
+    auto refused = post(from);
+    EXPECT_EQ(refused.result_int(), 403) << from.front().first << ": " << from.front().second;
+    EXPECT_TRUE(testing::cookie_value(refused, "orion_session").empty());
+  }
+  // The same pair from this very origin (the browser's own form) signs in; so does a client
+  // that sends no origin evidence at all (not a browser: the token decides).
+  EXPECT_EQ(post({{"Sec-Fetch-Site", "same-origin"}}).result_int(), 303);
+  EXPECT_EQ(post({{"Origin", "http://platform.test"}}).result_int(), 303);
+  EXPECT_EQ(post({}).result_int(), 303);
+  // A field without its cookie is refused as before.
+  EXPECT_EQ(server_
+                ->post_form(kHost, "/admin/login",
+                            "email=admin%40example.com&password=x&csrf=" + std::string(32, 'b'),
+                            {{"Sec-Fetch-Site", "same-origin"}})
+                .result_int(),
+            403);
+}
+
 // ---- throttling behind a proxy: every client arrives from 127.0.0.1 ----
 
 // The same suite's accounts, served behind a trusted proxy (127.0.0.1, as the shipped Caddy and
