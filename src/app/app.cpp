@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/log_line.hpp"
 #include "http/middleware/chain.hpp"
 #include "storage/migrations.hpp"
 #include "web/console/uploads.hpp"
@@ -78,6 +79,9 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   std::unique_ptr<App> app(new App(std::move(config), std::move(log)));
   app->platform_ = std::move(*platform);
   const Config& c = app->config_;
+  // One format for every line the server writes: the access log's and everyone else's.
+  const http::LogFormat log_format = *http::parse_log_format(c.log_format);
+  app->log_->set_formatter(http::make_log_formatter(log_format));
   auto database = storage::open_database(
       c.db, storage::PoolOptions{c.db_pool_size, c.db_pool_size * 2, std::chrono::seconds(5)},
       storage::OpenMode::existing);
@@ -166,6 +170,7 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   parts.stores = app->stores_.get();
   parts.trusted_proxies = std::move(*proxies);
   parts.canonical_scheme = c.canonical_scheme;
+  parts.log_format = log_format;
   app->chain_ = http::make_chain(std::move(parts));
   http::ServerOptions options;
   options.header_limit = c.header_limit;

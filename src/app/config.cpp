@@ -14,6 +14,7 @@
 #include "app/app.hpp"
 #include "core/text.hpp"
 #include "domains/verifier.hpp"
+#include "http/log_line.hpp"
 
 namespace orion::app {
 namespace {
@@ -114,6 +115,8 @@ constexpr Setting kSettings[] = {
     {"files_dir", "folder of the stores' uploaded files (default: 'files' beside a SQLite db)",
      ORION_TEXT(files_dir)},
     {"log_level", "trace, debug, info, warn or error", ORION_TEXT(log_level)},
+    {"log_format", "log lines as text (key=value) or json (one object per line)",
+     ORION_TEXT(log_format)},
     {"dns_server", "DNS resolver for domain checks, HOST:PORT (default: the system's)",
      ORION_TEXT(dns_server)},
     {"dns_timeout_ms", "a domain's DNS check gives up after this", ORION_MILLIS(dns_timeout)},
@@ -262,6 +265,9 @@ std::optional<Problem> check(const Config& config) {
   static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error"};
   if (std::find(std::begin(kLevels), std::end(kLevels), config.log_level) == std::end(kLevels)) {
     return Problem{"log_level", "'" + config.log_level + "' is not trace|debug|info|warn|error"};
+  }
+  if (!http::parse_log_format(config.log_format)) {
+    return Problem{"log_format", "'" + config.log_format + "' is not text|json"};
   }
   if (config.files_dir.empty()) {
     return Problem{"files_dir",

@@ -38,6 +38,7 @@ struct Config {
   std::chrono::milliseconds store_cache_ttl{5'000};  // store_cache_ttl_ms
   std::filesystem::path files_dir;  // files_dir: store files; default: beside a SQLite db
   std::string log_level = "info";   // log_level: trace|debug|info|warn|error
+  std::string log_format = "text";  // log_format: text|json (every line; docs/CONFIG.md)
   std::string dns_server;           // dns_server: IP[:PORT] for domain checks; "" = the system's
   std::chrono::milliseconds dns_timeout{5'000};  // dns_timeout_ms: one domain check at most
   // Custom domains (docs/DOMAINS.md).

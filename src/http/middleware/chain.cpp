@@ -20,9 +20,9 @@ std::unique_ptr<Chain> make_chain(ChainParts parts) {
   }
   // 1. Request id and access log: first, so that every response, an error from any later step
   //    included, carries an id and leaves one log line with the store and mode.
-  chain.push_back(std::make_unique<RequestLog>(parts.log, parts.metrics));
+  chain.push_back(std::make_unique<RequestLog>(parts.log, parts.metrics, parts.log_format));
   // 2. Error boundary: a throw anywhere below becomes a 500 that step 1 still logs.
-  chain.push_back(std::make_unique<ErrorBoundary>(parts.log));
+  chain.push_back(std::make_unique<ErrorBoundary>(parts.log, parts.log_format));
   // 3. StoreContext: resolves the store (and, in the same pure core call, the detection mode,
   //    the context type and the clean path) before anything that depends on them.
   chain.push_back(std::make_unique<StoreContext>(parts.platform, parts.lookup));

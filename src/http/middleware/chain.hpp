@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/detection.hpp"
+#include "http/log_line.hpp"
 #include "http/metrics.hpp"
 #include "http/middleware.hpp"
 #include "http/store_lookup.hpp"
@@ -36,6 +37,8 @@ struct ChainParts {
   std::vector<boost::asio::ip::address> trusted_proxies{};
   // Of the primary-domain redirects (app::Config canonical_scheme).
   std::string canonical_scheme = "https";
+  // Of the access log and the error boundary's lines (app::Config log_format).
+  LogFormat log_format = LogFormat::text;
 };
 
 std::unique_ptr<Chain> make_chain(ChainParts parts);

@@ -88,7 +88,11 @@ asio::awaitable<Response> ErrorBoundary::handle(Request& request, RequestContext
   } catch (...) {
     what = "a non-standard exception";
   }
-  log_->error("request_id={} unhandled exception: {}", context.request_id, what);
+  // The exception's text may quote the request: a LogLine escapes it.
+  write_log_line(
+      *log_, spdlog::level::err,
+      LogLine("unhandled exception").add("request_id", context.request_id).add("error", what),
+      format_);
   if (accepts_html(request[beast_http::field::accept])) {
     co_return error_page(context.request_id);
   }

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "http/log_line.hpp"
 #include "http/middleware.hpp"
 
 namespace spdlog {
@@ -15,12 +16,14 @@ namespace orion::http {
 
 class ErrorBoundary final : public Middleware {
  public:
-  explicit ErrorBoundary(std::shared_ptr<spdlog::logger> log) : log_(std::move(log)) {}
+  explicit ErrorBoundary(std::shared_ptr<spdlog::logger> log, LogFormat format = LogFormat::text)
+      : log_(std::move(log)), format_(format) {}
   asio::awaitable<Response> handle(Request& request, RequestContext& context,
                                    Next next) const override;
 
  private:
   std::shared_ptr<spdlog::logger> log_;
+  LogFormat format_;
 };
 
 }  // namespace orion::http

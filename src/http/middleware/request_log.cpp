@@ -49,15 +49,18 @@ asio::awaitable<Response> RequestLog::handle(Request& request, RequestContext& c
     metrics_->record(r != nullptr ? std::optional(r->context) : std::nullopt, response.result_int(),
                      elapsed);
   }
-  log_->info(
-      "request_id={} method={} target=\"{}\" status={} store={} mode={} context={} "
-      "duration_us={} peer={}",
-      context.request_id, std::string_view(request.method_string()),
-      std::string_view(request.target()), response.result_int(),
-      r != nullptr && r->store ? r->store->code : "-",
-      r != nullptr ? core::to_string(r->mode) : "none",
-      r != nullptr ? core::to_string(r->context) : "-", micros,
-      client_address(context).to_string());
+  LogLine line;
+  line.add("request_id", context.request_id)
+      .add("method", std::string_view(request.method_string()))
+      .add("target", std::string_view(request.target()), true)
+      .add("status", static_cast<std::int64_t>(response.result_int()))
+      .add("store", r != nullptr && r->store ? std::string_view(r->store->code) : "-")
+      .add("mode", r != nullptr ? core::to_string(r->mode) : "none")
+      .add("context", r != nullptr ? core::to_string(r->context) : "-")
+      .add("duration_us", static_cast<std::int64_t>(micros))
+      .add("peer", client_address(context).to_string())
+      .add("host", std::string_view(request[beast_http::field::host]));
+  write_log_line(*log_, spdlog::level::info, line, format_);
   co_return response;
 }
 

@@ -212,6 +212,21 @@ TEST_F(ConfigTest, ABadLogLevelIsNamed) {
                "--log-level: 'verbose'", "trace|debug|info|warn|error");
 }
 
+TEST_F(ConfigTest, LogFormatIsTextOrJsonFromEverySource) {
+  auto plain = load({}, kDb);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->log_format, "text");
+  auto from_env = load({}, kDb, {{"ORION_LOG_FORMAT", "json"}});
+  ASSERT_TRUE(from_env) << from_env.error().message;
+  EXPECT_EQ(from_env->log_format, "json");
+  const auto file = write_toml("db = \"sqlite:/a.db\"\nlog_format = \"json\"\n");
+  auto from_file = load(file, {});
+  ASSERT_TRUE(from_file) << from_file.error().message;
+  EXPECT_EQ(from_file->log_format, "json");
+  expect_error(load({}, {{"db", "sqlite:/a.db"}, {"log_format", "xml"}}), "--log-format: 'xml'",
+               "text|json");
+}
+
 TEST_F(ConfigTest, RangesAreChecked) {
   const auto with = [](std::string name, std::string value) {
     return load({}, {{"db", "sqlite:/a.db"}, {std::move(name), std::move(value)}});
