@@ -12,7 +12,6 @@
 #include "http/log_line.hpp"
 #include "http/middleware/chain.hpp"
 #include "storage/migrations.hpp"
-#include "web/console/uploads.hpp"
 #include "web/routes.hpp"
 
 namespace orion::app {
@@ -158,6 +157,7 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   });
 
   auto router = std::make_unique<http::Router>();
+  router->set_body_limit(c.body_limit);
   web::add_routes(*router, *app->services_);
   app->router_ = router.get();
   app->lookup_ = std::make_unique<http::StoreLookup>(*app->stores_, app->blocking_);
@@ -180,15 +180,7 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   options.write_timeout = c.write_timeout;
   options.max_connections = c.max_connections;
   options.shutdown_grace = c.shutdown_grace;
-  const std::uint64_t body_limit = c.body_limit;
-  // The two upload forms (a store's logo, a product image) get the upload limit plus room for
-  // the form around the file; the handler then refuses a file over upload_limit with its page.
-  const std::uint64_t upload_body_limit = c.upload_limit + web::console::kUploadFormOverhead;
-  app->server_ = std::make_unique<http::Server>(
-      app->io_, app->chain_->handler(), options,
-      [body_limit, upload_body_limit](const http::Request& request) {
-        return web::console::is_upload_request(request) ? upload_body_limit : body_limit;
-      });
+  app->server_ = std::make_unique<http::Server>(app->io_, app->chain_->handler(), options);
   return app;
 }
 

@@ -24,6 +24,11 @@ struct RequestContext {
   std::optional<core::Resolution> resolution;
   // Set by ThemeContext for a request with a store: that store's theme (a shared snapshot).
   std::shared_ptr<const storage::Theme> theme;
+  // The request's body, still unread when the server hands the request over (none: the request
+  // already holds it, as in tests of the chain alone). The router reads it before a route's
+  // handler runs, or leaves that to a route that checks the head first (http::read_body).
+  RequestBody* body = nullptr;
+  std::uint64_t body_limit = 0;  // set by the router: the matched route's limit
 };
 
 // The client's address: the one a trusted proxy's X-Forwarded-For names (middleware/forwarded.hpp),

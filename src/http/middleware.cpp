@@ -15,11 +15,13 @@ asio::awaitable<Response> Chain::step(Request& request, RequestContext& context,
 }
 
 Handler Chain::handler() const {
-  return [this](Request& request, const Peer& peer) -> asio::awaitable<Response> {
-    RequestContext context;
-    context.peer = peer;
-    co_return co_await run(request, context);
-  };
+  return
+      [this](Request& request, const Peer& peer, RequestBody& body) -> asio::awaitable<Response> {
+        RequestContext context;
+        context.peer = peer;
+        context.body = &body;
+        co_return co_await run(request, context);
+      };
 }
 
 }  // namespace orion::http

@@ -44,8 +44,15 @@ void Router::set_not_found(core::ContextType context, RouteHandler handler) {
 }
 
 void Router::add(core::ContextType context, beast_http::verb method, std::string pattern,
-                 RouteHandler handler) {
-  routes_.push_back(Route{context, method, std::move(pattern), std::move(handler)});
+                 RouteHandler handler, RouteBody body) {
+  routes_.push_back(Route{context, method, std::move(pattern), std::move(handler), body});
+}
+
+asio::awaitable<std::optional<Response>> read_body(RequestContext& context) {
+  if (context.body == nullptr) {
+    co_return std::nullopt;
+  }
+  co_return co_await context.body->read(context.body_limit);
 }
 
 asio::awaitable<Response> Router::serve(Request& request, RequestContext& context) const {
@@ -61,6 +68,12 @@ asio::awaitable<Response> Router::serve(Request& request, RequestContext& contex
       continue;
     }
     if (same_method(route.method, request.method())) {
+      context.body_limit = route.body.limit != 0 ? route.body.limit : body_limit_;
+      if (!route.body.deferred) {
+        if (auto refused = co_await read_body(context)) {
+          co_return std::move(*refused);
+        }
+      }
       co_return co_await route.handler(request, context, params);
     }
     if (!allow.empty()) {

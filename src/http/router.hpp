@@ -6,7 +6,9 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,12 +39,27 @@ class RouteParams {
 using RouteHandler =
     std::function<asio::awaitable<Response>(Request&, RequestContext&, const RouteParams&)>;
 
+// How a route takes the request body. The server hands the router the head only; by default the
+// router reads the body before the handler runs. A route that must refuse a request on its head
+// (an upload, which only a signed-in user may send, answered before megabytes are read) says
+// `deferred` and calls http::read_body itself once the head passed.
+struct RouteBody {
+  std::uint64_t limit = 0;  // the largest body the route takes (413 over it); 0: the router's
+  bool deferred = false;
+};
+
 struct Route {
   core::ContextType context;
   beast_http::verb method;
   std::string pattern;
   RouteHandler handler;
+  RouteBody body{};
 };
+
+// Reads the request body of a deferred route with that route's limit (RequestBody::read). None:
+// the request holds its body; else the refusal (413/400) to answer with, after which the server
+// closes the connection.
+asio::awaitable<std::optional<Response>> read_body(RequestContext& context);
 
 class Router final : public Endpoint {
  public:
@@ -51,7 +68,11 @@ class Router final : public Endpoint {
   void set_not_found(core::ContextType context, RouteHandler handler);
 
   void add(core::ContextType context, beast_http::verb method, std::string pattern,
-           RouteHandler handler);
+           RouteHandler handler, RouteBody body = {});
+
+  // The body limit of routes that set none (app::Config body_limit).
+  void set_body_limit(std::uint64_t limit) noexcept { body_limit_ = limit; }
+  [[nodiscard]] std::uint64_t body_limit() const noexcept { return body_limit_; }
 
   [[nodiscard]] const std::vector<Route>& routes() const noexcept { return routes_; }
 
@@ -62,6 +83,7 @@ class Router final : public Endpoint {
 
  private:
   std::vector<Route> routes_;
+  std::uint64_t body_limit_ = 1024 * 1024;
   std::vector<std::pair<core::ContextType, RouteHandler>> not_found_;
 };
 

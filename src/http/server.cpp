@@ -9,12 +9,16 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <string_view>
+#include <vector>
 
 namespace orion::http {
 namespace {
@@ -32,7 +36,144 @@ bool is_malformed(const beast::error_code& ec) {
          ec != beast_http::error::body_limit;
 }
 
+// Transfer-Encoding's list elements across all its field lines, trimmed; an empty element (",",
+// "chunked,") kept as "" so that it is refused too.
+std::vector<std::string_view> transfer_codings(const Request& head, std::size_t& lines) {
+  std::vector<std::string_view> codings;
+  lines = 0;
+  const auto [first, last] = head.equal_range(beast_http::field::transfer_encoding);
+  for (auto field = first; field != last; ++field) {
+    ++lines;
+    std::string_view rest = field->value();
+    for (;;) {
+      const std::size_t comma = rest.find(',');
+      std::string_view coding = rest.substr(0, comma);
+      while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) {
+        coding.remove_prefix(1);
+      }
+      while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) {
+        coding.remove_suffix(1);
+      }
+      codings.push_back(coding);
+      if (comma == std::string_view::npos) {
+        break;
+      }
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return codings;
+}
+
+// The server's RequestBody: reads the rest of the message into the parser's request.
+class Body final : public RequestBody {
+ public:
+  Body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+       beast_http::request_parser<beast_http::string_body>& parser)
+      : stream_(stream), buffer_(buffer), parser_(parser) {}
+
+  asio::awaitable<std::optional<Response>> read(std::uint64_t limit) override {
+    if (refused_ || broken_) {
+      co_return refusal(limit);
+    }
+    if (parser_.is_done()) {
+      co_return std::nullopt;
+    }
+    // A declared length is refused before a byte of the body is read; a chunked body is cut
+    // off by the parser when it passes the limit.
+    if (parser_.content_length() && *parser_.content_length() > limit) {
+      refused_ = true;
+      co_return refusal(limit);
+    }
+    if (beast::iequals(parser_.get()[beast_http::field::expect], "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue), kTuple);
+      if (ec) {
+        broken_ = true;
+        co_return refusal(limit);
+      }
+    }
+    parser_.body_limit(limit);
+    auto [ec, n] = co_await beast_http::async_read(stream_, buffer_, parser_, kTuple);
+    if (ec == beast_http::error::body_limit) {
+      refused_ = true;
+    } else if (is_malformed(ec)) {
+      refused_ = true;
+      malformed_ = "the request body is not valid HTTP/1.1: " + ec.message();
+    } else if (ec) {
+      broken_ = true;
+    }
+    if (refused_ || broken_) {
+      co_return refusal(limit);
+    }
+    co_return std::nullopt;
+  }
+
+  [[nodiscard]] bool refused() const noexcept { return refused_; }
+  // The body could not be read for want of a client: nobody to answer.
+  [[nodiscard]] bool broken() const noexcept { return broken_; }
+
+ private:
+  [[nodiscard]] Response refusal(std::uint64_t limit) const {
+    if (!malformed_.empty() || broken_) {
+      return json_error(Status::bad_request, "malformed_request",
+                        malformed_.empty() ? "the request body did not arrive" : malformed_);
+    }
+    return json_error(Status::payload_too_large, "body_too_large",
+                      "the request body is larger than the " + std::to_string(limit) +
+                          " bytes this route accepts");
+  }
+
+  beast::tcp_stream& stream_;
+  beast::flat_buffer& buffer_;
+  beast_http::request_parser<beast_http::string_body>& parser_;
+  bool refused_ = false;
+  bool broken_ = false;
+  std::string malformed_;
+};
+
 }  // namespace
+
+void shape_for(Response& response, beast_http::verb method) {
+  const unsigned code = response.result_int();
+  if ((code >= 100 && code < 200) || code == 204 || code == 304) {
+    response.erase(beast_http::field::content_length);
+    response.erase(beast_http::field::transfer_encoding);
+    response.body().clear();
+    return;
+  }
+  if (method == beast_http::verb::head) {
+    // The length the GET's body has; a handler that answered the HEAD with a length and no body
+    // already said it.
+    if (!response.body().empty() || !response.has_content_length()) {
+      response.erase(beast_http::field::transfer_encoding);
+      response.set(beast_http::field::content_length, std::to_string(response.body().size()));
+    }
+    response.body().clear();
+  }
+}
+
+std::optional<core::Error> framing_problem(const Request& head) {
+  std::size_t lines = 0;
+  const std::vector<std::string_view> codings = transfer_codings(head, lines);
+  if (lines == 0) {
+    return std::nullopt;
+  }
+  const auto refuse = [](std::string message) {
+    return core::make_error(core::Errc::malformed, std::move(message));
+  };
+  if (head.count(beast_http::field::content_length) > 0) {
+    return refuse("a request may not carry both Transfer-Encoding and Content-Length");
+  }
+  if (head.version() < 11) {
+    return refuse("an HTTP/1.0 request may not carry Transfer-Encoding");
+  }
+  if (lines != 1 || codings.size() != 1 || !beast::iequals(codings.front(), "chunked")) {
+    return refuse(
+        "Transfer-Encoding must be exactly 'chunked' (no other transfer coding is "
+        "supported)");
+  }
+  return std::nullopt;
+}
 
 struct Server::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
@@ -40,12 +181,8 @@ struct Server::Connection {
   bool busy = false;  // touched only on the connection's strand
 };
 
-Server::Server(asio::io_context& io, Handler handler, ServerOptions options, BodyLimit body_limit)
-    : io_(io),
-      handler_(std::move(handler)),
-      options_(options),
-      body_limit_(std::move(body_limit)),
-      acceptor_(asio::make_strand(io)) {}
+Server::Server(asio::io_context& io, Handler handler, ServerOptions options)
+    : io_(io), handler_(std::move(handler)), options_(options), acceptor_(asio::make_strand(io)) {}
 
 Server::~Server() {
   beast::error_code ignored;
@@ -141,7 +278,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     // client that trickles bytes is cut off and never holds a connection slot for long.
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
-    parser.body_limit(boost::none);  // checked below, once the route's limit is known
+    parser.body_limit(boost::none);  // the handler's RequestBody::read sets it
     stream.expires_after(options_.read_timeout);
     auto [head_ec, head_n] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
     std::optional<Response> refusal;
@@ -154,53 +291,41 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
                            "the request is not valid HTTP/1.1: " + head_ec.message());
     } else if (head_ec) {
       break;  // closed, reset or timed out: nobody to answer
-    } else {
-      const std::uint64_t limit = body_limit_ ? body_limit_(parser.get()) : options_.body_limit;
-      const auto too_large = [&] {
-        return json_error(Status::payload_too_large, "body_too_large",
-                          "the request body is larger than the " + std::to_string(limit) +
-                              " bytes this route accepts");
-      };
-      // A declared length is refused before a byte of the body is read; a chunked body is
-      // cut off by the parser when it passes the limit.
-      if (parser.content_length() && *parser.content_length() > limit) {
-        refusal = too_large();
-      } else if (!parser.is_done()) {
-        parser.body_limit(limit);
-        auto [body_ec, body_n] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
-        if (body_ec == beast_http::error::body_limit) {
-          refusal = too_large();
-        } else if (is_malformed(body_ec)) {
-          refusal = json_error(Status::bad_request, "malformed_request",
-                               "the request body is not valid HTTP/1.1: " + body_ec.message());
-        } else if (body_ec) {
-          break;
-        }
-      }
+    } else if (auto problem = framing_problem(parser.get())) {
+      refusal = json_error(Status::bad_request, "malformed_request", problem->message);
     }
     Response response;
     bool keep_alive = false;
+    auto method = beast_http::verb::unknown;
+    Body body(stream, buffer, parser);
     if (refusal) {
       response = std::move(*refusal);  // the stream is out of sync: answer, then close
     } else {
-      Request request = parser.release();
+      Request& request = parser.get();
+      method = request.method();
       keep_alive = request.keep_alive();
       try {
-        response = co_await handler_(request, peer);
+        response = co_await handler_(request, peer, body);
       } catch (...) {
         response = json_error(Status::internal_server_error, "internal",
                               "the server failed to handle the request");
       }
+      if (body.broken()) {
+        break;  // the client went away or stalled while sending its body
+      }
     }
-    keep_alive = keep_alive && !stopping_;
+    // A body refused or left unread is still on the wire ahead of any next request.
+    const bool unread = refusal || body.refused() || !parser.is_done();
+    keep_alive = keep_alive && !unread && !stopping_;
     response.keep_alive(keep_alive);
+    shape_for(response, method);
     stream.expires_after(options_.write_timeout);
     auto [write_ec, written] = co_await beast_http::async_write(stream, response, kTuple);
     if (write_ec) {
       break;
     }
-    if (refusal) {
-      // Lingering close: the client may still be sending the body we refused. Closing now
+    if (unread) {
+      // Lingering close: the client may still be sending the body we did not read. Closing now
       // would reset the connection and could destroy the answer before it is read, so stop
       // sending, then read and discard for a moment.
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);

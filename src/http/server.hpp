@@ -1,7 +1,11 @@
 // The HTTP/1.1 server: a listener that owns one C++20 coroutine per connection, with the
 // explicit limits of the Beast examples (header and body size, read and idle deadlines, a
 // connection cap) and a graceful stop (stop accepting, let in-flight requests finish within a
-// deadline, then close what is left).
+// deadline, then close what is left). It reads a request's head, refuses framing it cannot trust
+// (RFC 9112 §6: any Transfer-Encoding but one `chunked`, with no Content-Length), and hands the
+// head to the handler; the body is read only when the handler asks for it (RequestBody), with the
+// limit the handler's route sets. Every response leaves through one write path that drops the
+// body where HTTP forbids one (HEAD, 1xx, 204, 304).
 #pragma once
 
 #include <atomic>
@@ -13,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_set>
 
 #include "core/error.hpp"
@@ -23,8 +28,11 @@ namespace orion::http {
 namespace asio = boost::asio;
 
 struct ServerOptions {
-  std::size_t header_limit = 16 * 1024;            // larger request heads get 431
-  std::uint64_t body_limit = 1024 * 1024;          // larger bodies get 413 (per route: below)
+  std::size_t header_limit = 16 * 1024;  // larger request heads get 431
+  // How much of an unread or refused body is read and thrown away (at most 4 times this, for at
+  // most a second) so that the refusal before it is not lost to a reset. Not a body limit: the
+  // handler's RequestBody::read says how large a body it takes.
+  std::uint64_t body_limit = 1024 * 1024;
   std::chrono::milliseconds read_timeout{10'000};  // a started request must arrive within this
   std::chrono::milliseconds idle_timeout{60'000};  // a kept-alive connection waits this long
   std::chrono::milliseconds write_timeout{10'000};
@@ -38,16 +46,42 @@ struct Peer {
   bool tls = false;  // set by a TLS front end later; plain TCP here
 };
 
+// The body of the request being answered. The handler gets the request with its head only; a
+// handler that needs the body reads it, so that it can refuse a request on its head alone (an
+// upload without a session) before a byte of the body is read or held in memory. A body the
+// handler leaves unread ends the connection after the response (the next request would start in
+// the middle of it).
+class RequestBody {
+ public:
+  virtual ~RequestBody() = default;
+  // Reads the body into the request, at most `limit` bytes (a declared Content-Length over it is
+  // refused before anything is read; a chunked body when it passes it). Sends `100 Continue`
+  // first when the client waits for it. None: the request holds its body now (also when it had
+  // none, or on a second call); else the answer to send instead (413 too large, 400 malformed),
+  // after which the connection closes.
+  virtual asio::awaitable<std::optional<Response>> read(std::uint64_t limit) = 0;
+};
+
 // The application: turns a request into a response. Never throws out (the error boundary
 // middleware catches), but the server still answers 500 if it does.
-using Handler = std::function<asio::awaitable<Response>(Request&, const Peer&)>;
+using Handler = std::function<asio::awaitable<Response>(Request&, const Peer&, RequestBody&)>;
 
-// Picks the body limit for a request from its head (method, target), e.g. larger for uploads.
-using BodyLimit = std::function<std::uint64_t(const Request&)>;
+// The one rule of what a response to `method` may carry (RFC 9110 §6.4.1, §9.3.2): a HEAD answer
+// keeps every header of the GET answer, its Content-Length (the GET body's length) included, and
+// loses the body; a 1xx, 204 or 304 answer has neither body nor Content-Length. The server applies
+// it to every response it writes.
+void shape_for(Response& response, beast_http::verb method);
+
+// Why a request head cannot be framed safely, if it cannot (RFC 9112 §6.1, §6.3): a
+// Transfer-Encoding other than exactly one `chunked` (`gzip`, `chunked, chunked`, two
+// Transfer-Encoding lines, `gzip, chunked`: Orion decodes no transfer coding, and DESIGN.md §7
+// answers all of them 400), Transfer-Encoding on HTTP/1.0, or Transfer-Encoding together with
+// Content-Length (a request-smuggling vector). Errc::malformed.
+std::optional<core::Error> framing_problem(const Request& head);
 
 class Server {
  public:
-  Server(asio::io_context& io, Handler handler, ServerOptions options, BodyLimit body_limit = {});
+  Server(asio::io_context& io, Handler handler, ServerOptions options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -72,7 +106,6 @@ class Server {
   asio::io_context& io_;
   Handler handler_;
   ServerOptions options_;
-  BodyLimit body_limit_;
   asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> live_{0};

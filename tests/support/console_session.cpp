@@ -70,7 +70,8 @@ HttpResponse ConsoleSession::post_multipart(
   body += "--" + boundary + "--\r\n";
   return server_.request(beast_http::verb::post, host_, console_ + path, body,
                          {{"Cookie", "orion_session=" + cookie_},
-                          {"Content-Type", "multipart/form-data; boundary=" + boundary}});
+                          {"Content-Type", "multipart/form-data; boundary=" + boundary},
+                          {"X-CSRF-Token", csrf_}});
 }
 
 }  // namespace orion::testing

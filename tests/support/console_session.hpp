@@ -27,7 +27,8 @@ class ConsoleSession {
   [[nodiscard]] HttpResponse post(const std::string& path, const std::string& form) const;
   // The same without adding the token (for CSRF tests).
   [[nodiscard]] HttpResponse post_raw(const std::string& path, const std::string& form) const;
-  // A multipart/form-data POST: `fields` as text parts (the CSRF token added), one file part.
+  // A multipart/form-data POST: `fields` as text parts and the files; the CSRF token as a text
+  // part and as X-CSRF-Token (the upload routes check it on the head, before the body is read).
   struct File {
     std::string field, filename, content_type, data;
   };

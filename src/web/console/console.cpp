@@ -5,6 +5,8 @@
 #include <ctime>
 
 #include "http/error_status.hpp"
+#include "http/query.hpp"
+#include "http/router.hpp"
 #include "storage/secrets.hpp"
 #include "web/templates.hpp"
 
@@ -268,7 +270,8 @@ asio::awaitable<core::Result<std::optional<SignedIn>>> Console::signed_in(
   });
 }
 
-asio::awaitable<Entry> Console::enter(Request& request, RequestContext& context, Role need) const {
+asio::awaitable<Entry> Console::enter(Request& request, RequestContext& context, Role need,
+                                      bool body_deferred) const {
   auto scope = scope_of(context);
   if (!scope) {
     co_return no_such_store(context);
@@ -286,36 +289,69 @@ asio::awaitable<Entry> Console::enter(Request& request, RequestContext& context,
         "Your role (" + std::string(to_string((*who)->role)) + ") may not use this page.", *who);
   }
   Visit visit{std::move(*scope), std::move(**who), {}};
-  if (!reads(request)) {
-    auto form = http::parse_form(request);
-    if (!form) {
-      co_return failure(context, visit.scope, form.error(), visit.who);
-    }
-    visit.form = std::move(*form);
-    std::string token = visit.form.text("csrf");
+  if (reads(request)) {
+    co_return visit;
+  }
+  const auto expired = [&] {
+    return error_page(context, visit.scope, Status::forbidden, "Form expired",
+                      "This form has expired or was not sent from this site. Go back, "
+                      "reload the page and try again.",
+                      visit.who);
+  };
+  const auto valid = [&visit](const std::string& token) {
+    return !token.empty() && storage::constant_time_equal(token, visit.who.session.csrf_token);
+  };
+  std::string token(request["X-CSRF-Token"]);
+  if (body_deferred) {
     if (token.empty()) {
-      token = std::string(request["X-CSRF-Token"]);
+      token = http::query_param(context.resolution->query, "csrf").value_or("");
     }
-    if (token.empty() || !storage::constant_time_equal(token, visit.who.session.csrf_token)) {
-      co_return error_page(context, visit.scope, Status::forbidden, "Form expired",
-                           "This form has expired or was not sent from this site. Go back, "
-                           "reload the page and try again.",
-                           visit.who);
+    if (!valid(token)) {
+      co_return expired();
+    }
+    if (auto refused = co_await http::read_body(context)) {
+      co_return std::move(*refused);
+    }
+  }
+  auto form = http::parse_form(request);
+  if (!form) {
+    co_return failure(context, visit.scope, form.error(), visit.who);
+  }
+  visit.form = std::move(*form);
+  if (!body_deferred) {
+    if (const std::string field = visit.form.text("csrf"); !field.empty()) {
+      token = field;
+    }
+    if (!valid(token)) {
+      co_return expired();
     }
   }
   co_return visit;
 }
 
-http::RouteHandler gated(std::shared_ptr<const Console> console, Role need, Page page) {
-  return [console = std::move(console), need, page](
+namespace {
+
+http::RouteHandler gate(std::shared_ptr<const Console> console, Role need, Page page,
+                        bool body_deferred) {
+  return [console = std::move(console), need, page, body_deferred](
              Request& request, RequestContext& context,
              const http::RouteParams& params) -> asio::awaitable<Response> {
-    Entry entry = co_await console->enter(request, context, need);
+    Entry entry = co_await console->enter(request, context, need, body_deferred);
     if (auto* response = std::get_if<Response>(&entry)) {
       co_return std::move(*response);
     }
     co_return co_await page(*console, request, context, params, std::get<Visit>(entry));
   };
+}
+
+}  // namespace
+
+http::RouteHandler gated(std::shared_ptr<const Console> console, Role need, Page page) {
+  return gate(std::move(console), need, page, false);
+}
+
+http::RouteHandler gated_upload(std::shared_ptr<const Console> console, Role need, Page page) {
+  return gate(std::move(console), need, page, true);
 }
 
 }  // namespace orion::web::console

@@ -52,8 +52,13 @@ class Console {
   // HEAD, 401 JSON otherwise; signed in with a role below `need` → 403 page; a POST (any method
   // but GET/HEAD) whose body does not parse → 400 page, whose `csrf` form field (or
   // X-CSRF-Token header) is not the session's token → 403 page.
+  //
+  // With `body_deferred` (the upload routes, whose body the router has not read: RouteBody
+  // deferred) the CSRF token must come with the head, in the X-CSRF-Token header or the `csrf`
+  // query parameter (the upload forms put it in their action), and every check above is made
+  // before the body is read; a refusal leaves it unread and the server closes the connection.
   boost::asio::awaitable<Entry> enter(http::Request& request, http::RequestContext& context,
-                                      Role need) const;
+                                      Role need, bool body_deferred = false) const;
 
   // Runs `work` (which opens its own transactions) on the blocking pool.
   template <class Work>
@@ -124,6 +129,9 @@ using Page = boost::asio::awaitable<http::Response> (*)(const Console&, http::Re
                                                         http::RequestContext&,
                                                         const http::RouteParams&, Visit&);
 http::RouteHandler gated(std::shared_ptr<const Console> console, Role need, Page page);
+// The same for a route whose body is deferred (uploads.hpp upload_body): the gate runs on the
+// head, then the body is read.
+http::RouteHandler gated_upload(std::shared_ptr<const Console> console, Role need, Page page);
 
 // Each file of pages adds its routes (called by add_console_routes, in this order).
 void add_login_routes(http::Router& router, const std::shared_ptr<const Console>& console);

@@ -553,9 +553,11 @@ void add_theme_pages(http::Router& router, const std::shared_ptr<const Console>&
   router.add(dashboard, verb::get, "/theme", gated(console, Role::owner, &show_theme));
   router.add(dashboard, verb::post, "/theme", gated(console, Role::owner, &save_theme));
   router.add(dashboard, verb::get, "/theme/preview", gated(console, Role::owner, &preview));
-  router.add(dashboard, verb::post, "/theme/logo", gated(console, Role::owner, &upload_logo));
+  router.add(dashboard, verb::post, "/theme/logo", gated_upload(console, Role::owner, &upload_logo),
+             upload_body(console->services()));
   router.add(dashboard, verb::post, "/products/{id}/image",
-             gated(console, Role::staff, &upload_product_image));
+             gated_upload(console, Role::staff, &upload_product_image),
+             upload_body(console->services()));
 }
 
 }  // namespace orion::web::console

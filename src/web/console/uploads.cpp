@@ -4,7 +4,6 @@
 #include <magic.h>
 
 #include <array>
-#include <boost/beast/http/verb.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -27,26 +26,6 @@ constexpr std::string_view kNotAnImage =
 // 128 random bits: a name nobody can guess or collide with.
 constexpr std::size_t kNameBytes = 16;
 constexpr std::int64_t kProductPage = 500;
-
-bool is_digits(std::string_view text) noexcept {
-  if (text.empty()) {
-    return false;
-  }
-  for (const char c : text) {
-    if (c < '0' || c > '9') {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Splits the next segment off `path` (which starts after a '/').
-std::string_view next_segment(std::string_view& path) noexcept {
-  const std::size_t slash = path.find('/');
-  const std::string_view segment = path.substr(0, slash);
-  path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
-  return segment;
-}
 
 struct MagicCloser {
   void operator()(magic_t cookie) const noexcept { magic_close(cookie); }
@@ -113,34 +92,6 @@ core::Result<void> write_new_file(const fs::path& path, std::string_view bytes) 
 }
 
 }  // namespace
-
-bool is_upload_target(std::string_view target) noexcept {
-  target = target.substr(0, target.find_first_of("?#"));
-  // An absolute-form target ("http://host/store/..."): its path.
-  if (const std::size_t scheme = target.find("://"); scheme != std::string_view::npos) {
-    const std::size_t path = target.find('/', scheme + 3);
-    target = path == std::string_view::npos ? std::string_view() : target.substr(path);
-  }
-  if (!target.starts_with("/store/")) {
-    return false;
-  }
-  std::string_view rest = target.substr(7);
-  if (next_segment(rest).empty()) {
-    return false;
-  }
-  const std::string_view area = next_segment(rest);
-  if (area == "theme") {
-    return rest == "logo";
-  }
-  if (area == "products") {
-    return is_digits(next_segment(rest)) && rest == "image";
-  }
-  return false;
-}
-
-bool is_upload_request(const http::Request& request) noexcept {
-  return request.method() == boost::beast::http::verb::post && is_upload_target(request.target());
-}
 
 core::Result<std::string> sniff_type(std::string_view bytes) {
   // A cookie per call: libmagic's handles are not safe to share between threads, and loading the

@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "http/form.hpp"
 #include "http/message.hpp"
+#include "http/router.hpp"
 #include "storage/database.hpp"
 #include "storage/tenant_scope.hpp"
 #include "web/services.hpp"
@@ -25,11 +26,13 @@ namespace orion::web::console {
 // field), so that a file of exactly upload_limit bytes still reaches its handler.
 inline constexpr std::uint64_t kUploadFormOverhead = 64 * 1024;
 
-// True for a POST to one of the two upload forms, /store/{code}/theme/logo or
-// /store/{code}/products/{id}/image (a store's dashboard has that path on the platform host and
-// on the store's own hosts): the server gives those bodies the upload limit.
-bool is_upload_target(std::string_view target) noexcept;
-bool is_upload_request(const http::Request& request) noexcept;
+// How the two upload routes (a store's logo, a product image) take their body: up to the upload
+// limit plus the form around the file, and read only after the console's gate passed on the
+// request head (signed in, role, the CSRF token in the head), so that nobody else can make the
+// server read or hold megabytes (console::gated_upload).
+inline http::RouteBody upload_body(const Services& services) {
+  return http::RouteBody{services.upload_limit + kUploadFormOverhead, true};
+}
 
 // The MIME type libmagic finds in `bytes` ("image/png", "text/html", ...). Blocking (it loads
 // the magic database): call on the blocking pool. Errc::internal when libmagic fails.

@@ -8,6 +8,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <chrono>
 
 #include "support/seed.hpp"
@@ -63,6 +65,55 @@ TEST_P(LimitsTest, OversizeBodyIs413) {
   // A body within the limit reaches the handler (and is judged there, not refused as too big).
   auto small = server_->json(bh::verb::post, "orion.platform.test", "/shop/api/orders", "{");
   EXPECT_NE(small.result_int(), 413);
+}
+
+// Issue 14 point 5 with the whole app: HEAD and GET of a storefront page on one kept-alive
+// connection. The HEAD answer has the GET's status and headers, its Content-Length included,
+// and no body, so the GET's answer that follows parses where it starts.
+TEST_P(LimitsTest, HeadThenGetOnOneConnection) {
+  const std::string wire = exchange(
+      "HEAD /shop/ HTTP/1.1\r\nHost: orion.platform.test\r\n\r\n"
+      "GET /shop/ HTTP/1.1\r\nHost: orion.platform.test\r\nConnection: close\r\n\r\n");
+  boost::beast::flat_buffer buffer;
+  buffer.commit(asio::buffer_copy(buffer.prepare(wire.size()), asio::buffer(wire)));
+  const auto parse = [&buffer](bool head) {
+    bh::response_parser<bh::string_body> parser;
+    parser.skip(head);  // a HEAD answer has no body, whatever its Content-Length
+    boost::beast::error_code ec;
+    while (!parser.is_done() && !ec && buffer.size() > 0) {
+      buffer.consume(parser.put(buffer.data(), ec));
+      if (ec == bh::error::need_more) {
+        ec = {};
+        break;
+      }
+    }
+    if (!parser.is_done() && !ec) {
+      parser.put_eof(ec);
+    }
+    EXPECT_FALSE(ec) << ec.message();
+    return parser.release();
+  };
+  const auto head = parse(true);
+  const auto get = parse(false);
+  EXPECT_EQ(head.result_int(), 200);
+  EXPECT_EQ(get.result_int(), 200) << wire.substr(0, 400);
+  EXPECT_TRUE(get.body().find("Orion Shop") != std::string::npos) << get.body().substr(0, 200);
+  EXPECT_EQ(head[bh::field::content_length], std::to_string(get.body().size()));
+  EXPECT_EQ(head[bh::field::content_type], get[bh::field::content_type]);
+  EXPECT_EQ(buffer.size(), 0U) << "bytes after the GET's answer";
+}
+
+// Issue 14 point 14 with the whole app: a body framed by anything but one `chunked` is 400 and
+// the connection closes, so the bytes after the head are never read as a second request.
+TEST_P(LimitsTest, TransferEncodingOtherThanChunkedIs400) {
+  for (const std::string coding : {"gzip", "chunked, chunked", "gzip, chunked"}) {
+    const std::string reply = exchange(
+        "POST /shop/api/orders HTTP/1.1\r\nHost: orion.platform.test\r\n"
+        "Content-Type: application/json\r\nTransfer-Encoding: " +
+        coding + "\r\n\r\n0\r\n\r\nGET /shop/ HTTP/1.1\r\nHost: orion.platform.test\r\n\r\n");
+    EXPECT_TRUE(reply.starts_with("HTTP/1.1 400")) << coding << ": " << reply.substr(0, 200);
+    EXPECT_EQ(reply.find("HTTP/1.1 200"), std::string::npos) << coding << ": smuggled";
+  }
 }
 
 TEST_P(LimitsTest, AStalledClientIsClosedAndNeverHoldsUpOthers) {

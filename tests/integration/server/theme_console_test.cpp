@@ -7,6 +7,13 @@
 // 413; staff may upload product images but not touch the theme; every POST needs the CSRF token.
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
@@ -185,7 +192,9 @@ TEST_P(ThemeConsoleTest, TheEditorShowsTheSavedThemeWithItsForms) {
   EXPECT_TRUE(contains(body, "<select id=\"font_family\" name=\"font_family\">"));
   EXPECT_TRUE(contains(body, "<option value=\"system-ui\" selected>"));
   EXPECT_TRUE(contains(body, "<textarea id=\"custom_css\" name=\"custom_css\""));
-  EXPECT_TRUE(contains(body, "action=\"/store/alpha/theme/logo\" enctype=\"multipart/form-data\""));
+  // The upload's token is in its action: the gate checks it before the body is read.
+  EXPECT_TRUE(contains(body, "action=\"/store/alpha/theme/logo?csrf=" + owner_->csrf() +
+                                 "\" enctype=\"multipart/form-data\""));
   EXPECT_TRUE(contains(body, "type=\"file\" id=\"logo\" name=\"logo\""));
   EXPECT_TRUE(contains(body, "<iframe name=\"theme-preview\""));
   EXPECT_TRUE(contains(body, "src=\"/store/alpha/theme/preview\""));
@@ -552,25 +561,130 @@ TEST_P(ThemeConsoleTest, EveryFormNeedsTheCsrfToken) {
   EXPECT_TRUE(stored_files().empty());
 }
 
+// Issue 14 point 10: an upload is judged on its head. Sends the head of a multipart upload of
+// `length` bytes to `target` on a raw socket, without its body, and reads what comes back
+// before the body is sent; `closed` says whether the server then closed the connection.
+struct HeadOnly {
+  std::string reply;
+  bool closed = false;
+};
+HeadOnly upload_head_only(const TestServer& server, const std::string& target, std::size_t length,
+                          const std::string& extra_fields) {
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), server.port()});
+  const std::string head = "POST " + target + " HTTP/1.1\r\nHost: " + kHost +
+                           "\r\nContent-Type: multipart/form-data; boundary=b0undary\r\n"
+                           "Content-Length: " +
+                           std::to_string(length) + "\r\n" + extra_fields + "\r\n";
+  asio::write(socket, asio::buffer(head));
+  // The answer must come without the body: the server would wait read_timeout (10 s) for it.
+  timeval tv{3, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  HeadOnly out;
+  char chunk[4096];
+  for (;;) {
+    boost::system::error_code ec;
+    const std::size_t n = socket.read_some(asio::buffer(chunk), ec);
+    out.reply.append(chunk, n);
+    if (ec) {
+      out.closed = ec == asio::error::eof || ec == asio::error::connection_reset;
+      return out;
+    }
+  }
+}
+
+TEST_P(ThemeConsoleTest, AnUploadIsRefusedOnItsHeadBeforeItsBodyIsRead) {
+  const std::string logo = "/store/alpha/theme/logo";
+  const std::string image =
+      "/store/alpha/products/" + std::to_string(alpha_.products[0].id) + "/image";
+  const std::string owner_cookie = "Cookie: orion_session=" + owner_->cookie() + "\r\n";
+  const std::string staff_cookie = "Cookie: orion_session=" + staff_->cookie() + "\r\n";
+  struct Case {
+    std::string what, target, fields;
+    int status;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"no session", logo, "", 401},
+           {"no session", image, "", 401},
+           {"a session that is not one", logo,
+            "Cookie: orion_session=" + std::string(64, 'a') + "\r\n", 401},
+           {"no CSRF token in the head", logo, owner_cookie, 403},
+           {"a wrong CSRF token in the head", logo + "?csrf=" + std::string(32, '0'), owner_cookie,
+            403},
+           {"a wrong X-CSRF-Token", image, staff_cookie + "X-CSRF-Token: wrong\r\n", 403},
+           {"staff on the logo", logo + "?csrf=" + staff_->csrf(), staff_cookie, 403},
+       }) {
+    // Within the upload limit (the server would wait for it) and far over it (auth comes first).
+    for (const std::size_t length : {std::size_t{100 * 1024}, std::size_t{5 * 1024 * 1024}}) {
+      const HeadOnly answer = upload_head_only(*server_, c.target, length, c.fields);
+      EXPECT_TRUE(answer.reply.starts_with("HTTP/1.1 " + std::to_string(c.status)))
+          << c.what << " " << length << ": " << answer.reply.substr(0, 200);
+      EXPECT_TRUE(contains(answer.reply, "Connection: close")) << c.what;
+      EXPECT_TRUE(answer.closed) << c.what << ": the connection stayed open";
+    }
+  }
+  EXPECT_TRUE(stored_files().empty());
+  // With the session and its token in the head, the head passes and the body is awaited: over
+  // the limit it is refused 413 unread, within it (ConsoleSession sends the token as
+  // X-CSRF-Token) the upload works.
+  const HeadOnly over =
+      upload_head_only(*server_, logo + "?csrf=" + owner_->csrf(), 5 * 1024 * 1024, owner_cookie);
+  EXPECT_TRUE(over.reply.starts_with("HTTP/1.1 413")) << over.reply.substr(0, 200);
+  auto uploaded = upload_logo(*owner_, "logo.png", "image/png", kPng);
+  EXPECT_EQ(uploaded.result_int(), 303) << uploaded.body();
+}
+
+// The browser's way: the upload forms' actions carry the token, and posting the form (its
+// multipart body has no csrf field) to that action works.
+TEST_P(ThemeConsoleTest, TheUploadFormsCarryTheirTokenInTheirAction) {
+  const std::regex action("action=\"([^\"]*/theme/logo\\?csrf=[0-9a-f]+)\"");
+  std::smatch found;
+  const std::string page = owner_->get("/theme").body();
+  ASSERT_TRUE(std::regex_search(page, found, action)) << page;
+  const std::string target = found[1];
+  const std::string boundary = "b0undary";
+  const std::string body = "--" + boundary +
+                           "\r\nContent-Disposition: form-data; name=\"logo\"; "
+                           "filename=\"logo.png\"\r\nContent-Type: image/png\r\n\r\n" +
+                           kPng + "\r\n--" + boundary + "--\r\n";
+  auto response = server_->request(beast_http::verb::post, kHost, target, body,
+                                   {{"Cookie", "orion_session=" + owner_->cookie()},
+                                    {"Content-Type", "multipart/form-data; boundary=" + boundary}});
+  EXPECT_EQ(response.result_int(), 303) << response.body();
+  EXPECT_TRUE(stored_theme().logo_url);
+  const std::string product_page =
+      owner_->get("/products/" + std::to_string(alpha_.products[0].id)).body();
+  EXPECT_TRUE(contains(product_page, "/image?csrf=" + owner_->csrf() + "\""));
+}
+
 ORION_SERVER_ON_BOTH_BACKENDS(ThemeConsoleTest);
 
-// Which requests the server gives the upload limit (app.cpp): the two upload forms, on any host,
-// in origin or absolute form, and nothing else.
-TEST(UploadTarget, OnlyTheTwoUploadFormsGetTheUploadLimit) {
-  using web::console::is_upload_target;
-  for (const char* target :
-       {"/store/alpha/theme/logo", "/store/alpha/theme/logo?x=1", "/store/alpha/products/42/image",
-        "/store/a-b-c/products/1/image#f", "http://alpha.platform.test/store/alpha/theme/logo"}) {
-    EXPECT_TRUE(is_upload_target(target)) << target;
+// The upload limit is the two upload routes' own (issue 16: not found by a second parser of the
+// target): those routes take the upload limit and defer their body to the console's gate; every
+// other route keeps the router's body limit and has its body read before its handler.
+TEST(UploadRoutes, OnlyTheTwoUploadFormsTakeTheUploadLimitAndDeferTheirBody) {
+  auto server = TestServer::start(storage::Backend::sqlite, [] {
+    app::Config config;
+    config.body_limit = kBodyLimit;
+    config.upload_limit = kUploadLimit;
+    return config;
+  }());
+  ASSERT_TRUE(server);
+  const auto& router = server->app().router();
+  EXPECT_EQ(router.body_limit(), kBodyLimit);
+  int uploads = 0;
+  for (const http::Route& route : router.routes()) {
+    const bool upload = route.context == core::ContextType::store_dashboard &&
+                        route.method == beast_http::verb::post &&
+                        (route.pattern == "/theme/logo" || route.pattern == "/products/{id}/image");
+    uploads += upload ? 1 : 0;
+    EXPECT_EQ(route.body.limit, upload ? kUploadLimit + web::console::kUploadFormOverhead : 0U)
+        << route.pattern;
+    EXPECT_EQ(route.body.deferred, upload) << route.pattern;
   }
-  for (const char* target :
-       {"/store/alpha/theme", "/store/alpha/theme/logo/x", "/store/alpha/theme/logos",
-        "/store//theme/logo", "/store/alpha/products/new/image", "/store/alpha/products/42/image/",
-        "/store/alpha/products//image", "/stores/alpha/theme/logo", "/admin/theme/logo", "/upload",
-        "/store/alpha/upload", "/api/v1/stores/alpha/products/1/image", "http://host",
-        "/theme/logo"}) {
-    EXPECT_FALSE(is_upload_target(target)) << target;
-  }
+  EXPECT_EQ(uploads, 2);
 }
 
 }  // namespace

@@ -12,7 +12,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/field.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
 #include <future>
 #include <string>
 #include <thread>
@@ -96,6 +99,37 @@ class RawClient {
   bool closed_ = false;
 };
 
+namespace beast = boost::beast;
+
+// Parses the responses in `wire` one after the other, as a client on one connection does: the
+// answer to a HEAD has no body whatever its Content-Length says (RFC 9110 §9.3.2), so the bytes
+// after its head are the next response. Stops at the first that does not parse.
+std::vector<beast::http::response<beast::http::string_body>> parse_responses(
+    const std::string& wire, const std::vector<bool>& is_head) {
+  std::vector<beast::http::response<beast::http::string_body>> out;
+  beast::flat_buffer buffer;
+  buffer.commit(asio::buffer_copy(buffer.prepare(wire.size()), asio::buffer(wire)));
+  for (const bool head : is_head) {
+    beast::http::response_parser<beast::http::string_body> parser;
+    parser.skip(head);
+    beast::error_code ec;
+    while (!parser.is_done() && !ec) {
+      const std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == beast::http::error::need_more) {
+        ec = {};
+        parser.put_eof(ec);  // the wire holds all there is: a message cut short is an error
+        break;
+      }
+    }
+    if (ec || !parser.is_done()) {
+      break;
+    }
+    out.push_back(parser.release());
+  }
+  return out;
+}
+
 int count_of(const std::string& text, const std::string& what) {
   int n = 0;
   for (std::size_t pos = text.find(what); pos != std::string::npos;
@@ -110,7 +144,7 @@ class ServerTest : public ::testing::Test {
   void start(ServerOptions options) {
     server_ = std::make_unique<Server>(
         io_,
-        [](Request& request, const Peer&) -> asio::awaitable<Response> {
+        [](Request& request, const Peer&, RequestBody& body) -> asio::awaitable<Response> {
           if (request.target() == "/slow") {
             asio::steady_timer timer(co_await asio::this_coro::executor, 400ms);
             co_await timer.async_wait(asio::use_awaitable);
@@ -119,13 +153,25 @@ class ServerTest : public ::testing::Test {
           if (request.target() == "/throw") {
             throw std::runtime_error("handler bug");
           }
+          if (request.target() == "/refuse") {
+            // Answers from the head alone, leaving the body unread.
+            co_return json_error(Status::unauthorized, "unauthorized", "sign in first");
+          }
+          if (request.target() == "/empty" || request.target() == "/not-modified") {
+            // A careless handler: a body (and its length) on a status that may not have one.
+            Response bodiless{
+                request.target() == "/empty" ? Status::no_content : Status::not_modified, 11};
+            bodiless.body() = "not for the wire";
+            bodiless.set(beast::http::field::content_length, "16");
+            co_return bodiless;
+          }
+          if (auto refused = co_await body.read(request.target() == "/small" ? 10 : 1024 * 1024)) {
+            co_return std::move(*refused);
+          }
           co_return make_response(Status::ok, "hello " + std::to_string(request.body().size()),
                                   "text/plain");
         },
-        options,
-        [](const Request& head) -> std::uint64_t {
-          return head.target() == "/small" ? 10 : 1024 * 1024;
-        });
+        options);
     ASSERT_TRUE(server_->listen(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)));
     for (int i = 0; i < 2; ++i) {
       threads_.emplace_back([this] { io_.run(); });
@@ -213,6 +259,116 @@ TEST_F(ServerTest, ABodyOverTheLimitIs413AndTheLimitIsPerRoute) {
     client.send("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world");
     EXPECT_TRUE(client.read_all().starts_with("HTTP/1.1 413"));
   }
+}
+
+// Issue 14 point 5: a HEAD answer is the GET answer without its body, so that a client (a proxy
+// on a kept-alive upstream connection) reads the next response where it starts.
+TEST_F(ServerTest, AHeadAnswerHasTheGetHeadersAndNoBodyOnOneConnection) {
+  start({});
+  RawClient client(endpoint());
+  client.send(
+      "HEAD /a HTTP/1.1\r\nHost: x\r\n\r\nGET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+      "HEAD /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string wire = client.read_all();
+  const auto responses = parse_responses(wire, {true, false, true});
+  ASSERT_EQ(responses.size(), 3U) << wire;
+  const auto& get = responses[1];
+  EXPECT_EQ(get.result_int(), 200);
+  EXPECT_EQ(get.body(), "hello 0");
+  for (const auto* head : {&responses[0], &responses[2]}) {
+    EXPECT_EQ(head->result_int(), 200);
+    EXPECT_EQ((*head)[beast::http::field::content_length], std::to_string(get.body().size()));
+    EXPECT_EQ((*head)[beast::http::field::content_type], get[beast::http::field::content_type]);
+  }
+  // Nothing follows the last HEAD's head: the whole wire is three heads and one body.
+  EXPECT_TRUE(wire.ends_with("\r\n\r\n")) << wire;
+  EXPECT_TRUE(client.closed());
+}
+
+// 204 and 304 answers never carry a body (nor a Content-Length for one), whatever the handler
+// put in them.
+TEST_F(ServerTest, NoContentAndNotModifiedCarryNoBody) {
+  start({});
+  RawClient client(endpoint());
+  client.send(
+      "GET /empty HTTP/1.1\r\nHost: x\r\n\r\nGET /not-modified HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string wire = client.read_all();
+  EXPECT_EQ(wire.find("not for the wire"), std::string::npos) << wire;
+  const auto responses = parse_responses(wire, {false, false, false});
+  ASSERT_EQ(responses.size(), 3U) << wire;
+  EXPECT_EQ(responses[0].result_int(), 204);
+  EXPECT_EQ(responses[0].count(beast::http::field::content_length), 0U);
+  EXPECT_EQ(responses[1].result_int(), 304);
+  EXPECT_EQ(responses[1].count(beast::http::field::content_length), 0U);
+  EXPECT_EQ(responses[2].body(), "hello 0");
+}
+
+// Issue 14 point 14: only `Transfer-Encoding: chunked` frames a body; anything else is 400 and
+// the connection closes (RFC 9112 §6.1, §6.3), never "no body" with the rest read as the next
+// request.
+TEST_F(ServerTest, TransferEncodingOtherThanOneChunkedIs400AndCloses) {
+  start({});
+  const std::string chunked_body = "5\r\nhello\r\n0\r\n\r\n";
+  for (const std::string& fields : {
+           std::string("Transfer-Encoding: gzip\r\n"),
+           std::string("Transfer-Encoding: identity\r\n"),
+           std::string("Transfer-Encoding: chunked, chunked\r\n"),
+           std::string("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"),
+           std::string("Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n"),
+           std::string("Transfer-Encoding: gzip, chunked\r\n"),
+           std::string("Transfer-Encoding: chunked;ext=1\r\n"),
+           std::string("Transfer-Encoding: ,chunked\r\n"),
+           std::string("Transfer-Encoding: chunked\r\nContent-Length: 15\r\n"),
+           std::string("Content-Length: 15\r\nTransfer-Encoding: chunked\r\n"),
+       }) {
+    RawClient client(endpoint());
+    client.send("POST /a HTTP/1.1\r\nHost: x\r\n" + fields + "\r\n" + chunked_body +
+                "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string out = client.read_all();
+    EXPECT_TRUE(out.starts_with("HTTP/1.1 400")) << fields << out;
+    EXPECT_NE(out.find("\"code\":\"malformed_request\""), std::string::npos) << fields << out;
+    EXPECT_EQ(count_of(out, "HTTP/1.1 "), 1) << fields << out;
+    EXPECT_TRUE(client.closed()) << fields;
+  }
+  {
+    RawClient client(endpoint());
+    client.send("POST /a HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked_body);
+    EXPECT_TRUE(client.read_all().starts_with("HTTP/1.1 400"));
+  }
+  // Exactly `chunked` (in any case) frames the body as before.
+  RawClient client(endpoint());
+  client.send("POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n" + chunked_body +
+              "GET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string out = client.read_all();
+  EXPECT_EQ(count_of(out, "HTTP/1.1 200 OK"), 2) << out;
+  EXPECT_NE(out.find("hello 5"), std::string::npos) << out;
+}
+
+// Issue 14 point 10, the server's part: a handler that answers on the head leaves the body
+// unread; the answer comes before the client sent a byte of it, and the connection closes.
+TEST_F(ServerTest, AnAnswerFromTheHeadAloneComesBeforeTheBodyAndCloses) {
+  start({});
+  RawClient client(endpoint());
+  client.send("POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 5242880\r\n\r\n");
+  const std::string out = client.read_all(3000ms);
+  EXPECT_TRUE(out.starts_with("HTTP/1.1 401")) << out;
+  EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
+  EXPECT_TRUE(client.closed());
+}
+
+// A client that waits for `100 Continue` gets it when the handler reads the body, not before.
+TEST_F(ServerTest, ExpectContinueIsAnsweredWhenTheBodyIsWanted) {
+  start({});
+  RawClient client(endpoint());
+  client.send(
+      "POST /a HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
+      "Connection: close\r\n\r\n");
+  const std::string interim = client.read_responses(1, 2000ms);
+  EXPECT_TRUE(interim.starts_with("HTTP/1.1 100 Continue\r\n\r\n")) << interim;
+  client.send("hello");
+  const std::string out = client.read_all();
+  EXPECT_NE(out.find("hello 5"), std::string::npos) << out;
 }
 
 TEST_F(ServerTest, AMalformedRequestIs400) {
