@@ -2,6 +2,8 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -10,6 +12,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <initializer_list>
 #include <utility>
 
 namespace orion::domains {
@@ -42,47 +45,165 @@ std::string addresses_text(const std::vector<tcp::endpoint>& endpoints) {
   return text;
 }
 
-bool private_v4(const asio::ip::address_v4& address) {
+constexpr BlockedRange kBlocked[] = {
+    // IANA IPv4 Special-Purpose Address Registry: every block not globally reachable.
+    {"0.0.0.0/8", "\"This network\""},
+    {"10.0.0.0/8", "Private-Use"},
+    {"100.64.0.0/10", "Shared Address Space"},
+    {"127.0.0.0/8", "Loopback"},
+    {"169.254.0.0/16", "Link Local"},
+    {"172.16.0.0/12", "Private-Use"},
+    {"192.0.0.0/24", "IETF Protocol Assignments"},
+    {"192.0.2.0/24", "Documentation (TEST-NET-1)"},
+    {"192.88.99.0/24", "Deprecated (6to4 Relay Anycast)"},
+    {"192.168.0.0/16", "Private-Use"},
+    {"198.18.0.0/15", "Benchmarking"},
+    {"198.51.100.0/24", "Documentation (TEST-NET-2)"},
+    {"203.0.113.0/24", "Documentation (TEST-NET-3)"},
+    {"224.0.0.0/4", "Multicast"},  // the IPv4 Multicast Address Space Registry
+    {"255.255.255.255/32", "Limited Broadcast"},
+    {"240.0.0.0/4", "Reserved"},
+    // IANA IPv6 Special-Purpose Address Registry. The forms that carry an IPv4 address
+    // (::ffff:0:0/96, ::ffff:0:0:0/96, ::/96, 64:ff9b::/96, 2002::/16) are not here: they are
+    // judged by that address (embedded_v4 below).
+    {"::1/128", "Loopback Address"},
+    {"::/128", "Unspecified Address"},
+    {"64:ff9b:1::/48", "IPv4-IPv6 Translat. (local use)"},
+    {"100::/64", "Discard-Only Address Block"},
+    {"100:0:0:1::/64", "Dummy IPv6 Prefix"},
+    {"2001::/23", "IETF Protocol Assignments"},  // TEREDO 2001::/32 and benchmarking included
+    {"2001:db8::/32", "Documentation"},
+    {"3fff::/20", "Documentation"},
+    {"5f00::/16", "Segment Routing (SRv6) SIDs"},
+    {"fc00::/7", "Unique-Local"},
+    {"fe80::/10", "Link-Local Unicast"},
+    {"fec0::/10", "Site-Local (deprecated)"},  // RFC 3879
+    {"ff00::/8", "Multicast"},                 // the IPv6 Multicast Address Space Registry
+};
+
+using Bytes = asio::ip::address_v6::bytes_type;
+
+// The first `bits` bits of `a` and `b` are equal.
+bool same_prefix(const Bytes& a, const Bytes& b, unsigned bits) {
+  for (std::size_t i = 0; i < a.size() && bits > 0; ++i) {
+    const unsigned take = bits >= 8 ? 8 : bits;
+    const unsigned mask = (0xFFU << (8 - take)) & 0xFFU;
+    if ((a[i] & mask) != (b[i] & mask)) {
+      return false;
+    }
+    bits -= take;
+  }
+  return true;
+}
+
+struct Parsed {
+  std::optional<asio::ip::network_v4> v4;
+  std::optional<asio::ip::network_v6> v6;
+  std::string_view name;
+};
+
+const std::vector<Parsed>& parsed_table() {
+  static const std::vector<Parsed> table = [] {
+    std::vector<Parsed> out;
+    for (const auto& range : kBlocked) {
+      const std::string text(range.network);
+      if (text.find(':') == std::string::npos) {
+        out.push_back({asio::ip::make_network_v4(text), std::nullopt, range.name});
+      } else {
+        out.push_back({std::nullopt, asio::ip::make_network_v6(text), range.name});
+      }
+    }
+    return out;
+  }();
+  return table;
+}
+
+std::optional<std::string_view> v4_range(const asio::ip::address_v4& address) {
   const std::uint32_t a = address.to_uint();
-  // {network, prefix length}
-  static constexpr std::pair<std::uint32_t, int> kRanges[] = {
-      {0x00000000, 8},   // 0.0.0.0/8: "this network", 0.0.0.0 included
-      {0x0A000000, 8},   // 10.0.0.0/8
-      {0x64400000, 10},  // 100.64.0.0/10: shared address space (carrier-grade NAT)
-      {0x7F000000, 8},   // 127.0.0.0/8: loopback
-      {0xA9FE0000, 16},  // 169.254.0.0/16: link-local (cloud metadata services live here)
-      {0xAC100000, 12},  // 172.16.0.0/12
-      {0xC0A80000, 16},  // 192.168.0.0/16
-  };
-  for (const auto& [network, bits] : kRanges) {
-    const std::uint32_t mask = ~std::uint32_t{0} << (32 - bits);
-    if ((a & mask) == network) {
-      return true;
+  for (const auto& range : parsed_table()) {
+    if (range.v4 && (a & range.v4->netmask().to_uint()) == range.v4->network().to_uint()) {
+      return range.name;
     }
   }
-  return false;
+  return std::nullopt;
+}
+
+std::optional<std::string_view> v6_range(const asio::ip::address_v6& address) {
+  const Bytes bytes = address.to_bytes();
+  for (const auto& range : parsed_table()) {
+    if (range.v6 && same_prefix(bytes, range.v6->network().to_bytes(), range.v6->prefix_length())) {
+      return range.name;
+    }
+  }
+  return std::nullopt;
+}
+
+// The IPv4 address an IPv6 form carries, with the form's name, or nothing.
+std::optional<std::pair<asio::ip::address_v4, std::string_view>> embedded_v4(
+    const asio::ip::address_v6& address) {
+  const Bytes b = address.to_bytes();
+  const auto v4 = [&b](std::size_t at) {
+    return asio::ip::address_v4(
+        asio::ip::address_v4::bytes_type{b[at], b[at + 1], b[at + 2], b[at + 3]});
+  };
+  const auto starts_with = [&b](std::initializer_list<unsigned> head) {
+    std::size_t i = 0;
+    for (unsigned byte : head) {
+      if (b[i++] != byte) {
+        return false;
+      }
+    }
+    return true;
+  };
+  using Form = std::pair<asio::ip::address_v4, std::string_view>;
+  if (starts_with({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF})) {
+    return Form{v4(12), "an IPv4-mapped address"};
+  }
+  if (starts_with({0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0})) {
+    return Form{v4(12), "an IPv4-translated address"};
+  }
+  if (starts_with({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})) {
+    return Form{v4(12), "an IPv4-compatible address"};
+  }
+  if (starts_with({0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0})) {
+    return Form{v4(12), "a NAT64 address"};
+  }
+  if (starts_with({0x20, 0x02})) {
+    return Form{v4(2), "a 6to4 address"};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
 
-bool is_private_address(std::string_view literal) {
+std::span<const BlockedRange> blocked_ranges() noexcept { return kBlocked; }
+
+std::optional<std::string> blocked_range_of(std::string_view literal) {
   boost::system::error_code invalid;
   const auto address = asio::ip::make_address(std::string(literal), invalid);
   if (invalid) {
-    return true;
+    return std::string("not an IP address");
   }
   if (address.is_v4()) {
-    return private_v4(address.to_v4());
+    if (auto name = v4_range(address.to_v4())) {
+      return std::string(*name);
+    }
+    return std::nullopt;
   }
   const auto v6 = address.to_v6();
-  if (v6.is_v4_mapped()) {
-    return private_v4(asio::ip::make_address_v4(asio::ip::v4_mapped, v6));
+  // Checked first so that ::1 and :: are named as themselves, not as IPv4-compatible forms.
+  if (auto name = v6_range(v6)) {
+    return std::string(*name);
   }
-  const auto bytes = v6.to_bytes();
-  return v6.is_loopback() || v6.is_unspecified() ||
-         (bytes[0] & 0xFE) == 0xFC ||                      // fc00::/7: unique local
-         (bytes[0] == 0xFE && (bytes[1] & 0xC0) == 0x80);  // fe80::/10: link-local
+  if (auto inner = embedded_v4(v6)) {
+    if (auto name = v4_range(inner->first)) {
+      return std::string(*name) + " (in " + std::string(inner->second) + ")";
+    }
+  }
+  return std::nullopt;
 }
+
+bool is_private_address(std::string_view literal) { return blocked_range_of(literal).has_value(); }
 
 HttpResponse http_get(const HttpRequest& request) {
   HttpResponse response;

@@ -196,14 +196,14 @@ Check check_http(const DnsClient& client, const DnsOptions& options, std::string
   if (!options.http_allow_private) {
     // Any non-public address refuses the whole check: connecting only to the public ones would
     // still let a name that mixes them steer a later check (or a changed record) inside.
-    const auto inside =
-        std::find_if(request.addresses.begin(), request.addresses.end(), is_private_address);
-    if (inside != request.addresses.end()) {
-      return Check{Outcome::lookup_failed,
-                   name + " resolves to a private address (" + *inside +
-                       "); the HTTP check only connects to public addresses. Point the domain "
-                       "at the platform's public address, or verify with the DNS TXT record " +
-                       record_name(name) + " instead."};
+    for (const auto& address : request.addresses) {
+      if (const auto range = blocked_range_of(address)) {
+        return Check{Outcome::lookup_failed,
+                     name + " resolves to a non-public address (" + address + ", " + *range +
+                         "); the HTTP check only connects to public addresses. Point the domain "
+                         "at the platform's public address, or verify with the DNS TXT record " +
+                         record_name(name) + " instead."};
+      }
     }
   }
   const HttpResponse response = http_get(request);

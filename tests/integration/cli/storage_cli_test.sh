@@ -493,7 +493,7 @@ ok domain.add_for_http 'added http\.example\.com' \
   "$orion" domain add --store alpha --domain http.example.com --db "$db"
 start_dnsmasq '--host-record=http.example.com,127.0.0.1'
 checked domain.verify_http_private_refused \
-  'http\.example\.com resolves to a private address \(127\.0\.0\.1\); the HTTP check only connects to public addresses' \
+  'http\.example\.com resolves to a non-public address \(127\.0\.0\.1, Loopback\); the HTTP check only connects to public addresses' \
   "$orion" domain verify http.example.com --method http --http-port "$serve_port" \
   --dns-server "127.0.0.1:$dns_port" --dns-timeout-ms 2000 --db "$db"
 ok domain.verify_http 'http\.example\.com is verified and routes to store alpha \(http check\)' \

@@ -279,8 +279,8 @@ TEST_P(DomainsLifecycleTest, TheHttpCheckRefusesALoopbackAddressByDefault) {
   EXPECT_EQ(checked.at("state"), "pending") << json::serialize(checked);
   EXPECT_EQ(checked.at("check").at("outcome"), "lookup_failed");
   EXPECT_TRUE(contains(std::string(checked.at("check").at("message").as_string()),
-                       "inside.example resolves to a private address (127.0.0.1); the HTTP check "
-                       "only connects to public addresses"))
+                       "inside.example resolves to a non-public address (127.0.0.1, Loopback); the "
+                       "HTTP check only connects to public addresses"))
       << json::serialize(checked);
   EXPECT_EQ(server_->get("inside.example", "/shop/").result_int(), 404);
 }
