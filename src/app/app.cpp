@@ -12,6 +12,7 @@
 #include "http/log_line.hpp"
 #include "http/middleware/chain.hpp"
 #include "storage/migrations.hpp"
+#include "storage/row_security.hpp"
 #include "web/routes.hpp"
 
 namespace orion::app {
@@ -90,6 +91,9 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   app->database_ = std::move(*database);
   if (auto current = storage::require_current_schema(*app->database_); !current) {
     return current.error();
+  }
+  if (auto isolated = storage::require_row_security(*app->database_); !isolated) {
+    return isolated.error();
   }
   app->directory_ = std::make_unique<storage::DatabaseStoreDirectory>(*app->database_);
   app->stores_ = std::make_unique<storage::StoreCache>(

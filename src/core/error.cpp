@@ -40,10 +40,16 @@ std::string_view to_string(Errc code) noexcept {
       return "not_found";
     case Errc::conflict:
       return "conflict";
+    case Errc::check_in_progress:
+      return "check_in_progress";
+    case Errc::too_many_requests:
+      return "too_many_requests";
     case Errc::unavailable:
       return "unavailable";
     case Errc::schema_too_new:
       return "schema_too_new";
+    case Errc::unsafe_database_role:
+      return "unsafe_database_role";
     case Errc::internal:
       return "internal";
   }

@@ -23,11 +23,15 @@ Status status_of(core::Errc code) noexcept {
     case core::Errc::not_found:
       return Status::not_found;
     case core::Errc::conflict:
+    case core::Errc::check_in_progress:
       return Status::conflict;
+    case core::Errc::too_many_requests:
+      return Status::too_many_requests;
     case core::Errc::unavailable:
     case core::Errc::schema_too_new:
       return Status::service_unavailable;
     case core::Errc::invalid_platform_domain:
+    case core::Errc::unsafe_database_role:
     case core::Errc::internal:
       break;
   }
