@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # On-demand TLS end to end (docs/DOMAINS.md "TLS"): Debian's caddy in front of `orion serve`,
-# both on loopback high ports, with the sites of deploy/caddy/Caddyfile but `tls internal` (Caddy's
-# own local CA) instead of a public CA. A verified custom domain gets a certificate at its first
+# both on loopback high ports, running the shipped deploy/caddy/Caddyfile with `tls internal`
+# (Caddy's own local CA) instead of a public CA. A verified custom domain gets a certificate at its first
 # handshake and its storefront over HTTPS, served by Orion for the right store; a pending and an
 # unknown domain get no certificate (the handshake fails) because Orion's ask endpoint said no.
+# /metrics and /internal/ are refused by the shipped sites on every host; /healthz passes.
 #   Usage: caddy_test.sh <path to orion>
 # Needs caddy and curl (scripts/install-deps); installs nothing.
 set -uo pipefail
@@ -84,15 +85,15 @@ done
 
 orion_port=$(free_port)
 # trusted_proxies: Caddy connects from 127.0.0.1, so Orion believes its X-Forwarded-Proto.
-"$orion" serve --db "$db" --listen "127.0.0.1:$orion_port" --platform-domain localhost \
+"$orion" serve --db "$db" --listen "127.0.0.1:$orion_port" --platform-domain platform.test \
   --trusted-proxies 127.0.0.1 --log-level info >"$work/orion.log" 2>&1 &
 orion_pid=$!
 for _ in {1..100}; do
-  curl -s -o /dev/null --max-time 1 -H 'Host: localhost' "http://127.0.0.1:$orion_port/healthz" && break
+  curl -s -o /dev/null --max-time 1 -H 'Host: platform.test' "http://127.0.0.1:$orion_port/healthz" && break
   kill -0 "$orion_pid" 2>/dev/null || die "orion serve exited"
   sleep 0.1
 done
-curl -s -o /dev/null --max-time 2 -H 'Host: localhost' "http://127.0.0.1:$orion_port/healthz" ||
+curl -s -o /dev/null --max-time 2 -H 'Host: platform.test' "http://127.0.0.1:$orion_port/healthz" ||
   die "orion serve did not answer /healthz"
 
 # --- Caddy: its own data, config and home under $work; no admin endpoint, no trust-store
@@ -101,7 +102,14 @@ http_port=$(free_port)
 https_port=$(free_port)
 export HOME=$work/home XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config
 mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
-cat >"$work/Caddyfile" <<EOF
+# The shipped deploy/caddy/Caddyfile, run as shipped but for its global options (replaced by
+# the test's: no admin endpoint, high ports, the ask URL of this Orion) and `tls internal` on the
+# on-demand site and the platform's site instead of a public CA. The platform domain is
+# platform.test.
+shipped=$(dirname "$0")/../../../deploy/caddy/Caddyfile
+[[ -f $shipped ]] || die "no shipped Caddyfile at $shipped"
+{
+  cat <<EOF
 {
 	admin off
 	skip_install_trust
@@ -111,14 +119,17 @@ cat >"$work/Caddyfile" <<EOF
 		ask http://127.0.0.1:$orion_port/internal/tls-ask
 	}
 }
-
-https:// {
-	tls internal {
-		on_demand
-	}
-	reverse_proxy 127.0.0.1:$orion_port
-}
 EOF
+  # Drop the shipped global options block (from the first line "{" to the first line "}").
+  awk 'BEGIN { state = 0 }
+       state == 0 && $0 == "{" { state = 1; next }
+       state == 1 { if ($0 == "}") { state = 2 }; next }
+       { sub(/^\ttls \{$/, "\ttls internal {"); print }
+       /^\{\$ORION_PLATFORM_DOMAIN/ { print "\ttls internal" }' "$shipped"
+} >"$work/Caddyfile"
+grep -q 'tls internal {' "$work/Caddyfile" || die "the shipped Caddyfile has no on-demand tls block to adapt"
+export ORION_PLATFORM_DOMAIN=platform.test ORION_UPSTREAM=127.0.0.1:$orion_port \
+  ORION_ASK_URL=http://127.0.0.1:$orion_port/internal/tls-ask ACME_EMAIL=ops@example.com
 caddy run --config "$work/Caddyfile" --adapter caddyfile >"$work/caddy.log" 2>&1 &
 caddy_pid=$!
 root_cert=$XDG_DATA_HOME/caddy/pki/authorities/local/root.crt
@@ -201,6 +212,25 @@ for _ in {1..20}; do
 done
 expect later.status "$status" 200
 grep -qF 'Caddy Corner Shop' <<<"$body" && ok || bad "later.store_name: the page does not name the store"
+
+# --- What only the operator may ask is refused by the shipped sites, on the platform host and on
+# a store's domain alike, and never reaches Orion; the health probe passes on any Host.
+for host in platform.test admin.platform.test verified.test; do
+  for path in /metrics /metrics/ '/internal/tls-ask?domain=verified.test'; do
+    name="private-${host%%.*}$(tr -c 'a-z\n' '_' <<<"$path")"
+    fetch "$name" "$host" "$path"
+    expect "$name.refused" "$status" 404
+    grep -q 'orion_http_requests_total' <<<"$body" && bad "$name.no_metrics: Caddy passed the metrics on" || ok
+    [[ -z $(log_line "caddy-$name-$$") ]] && ok || bad "$name.not_forwarded: Orion saw the request"
+  done
+done
+# Orion itself still answers /metrics to whoever reaches it directly (the operator's scraper).
+direct=$(curl -s --max-time 5 -H 'Host: platform.test' "http://127.0.0.1:$orion_port/metrics")
+grep -q 'orion_http_requests_total' <<<"$direct" && ok || bad "metrics.direct: Orion's own /metrics: '${direct:0:200}'"
+for host in platform.test verified.test; do
+  fetch "health-${host%%.*}" "$host" /healthz
+  expect "health.${host%%.*}" "$status" 200
+done
 
 echo "$passed passed, $failed failed"
 ((failed == 0))
