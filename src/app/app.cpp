@@ -66,7 +66,12 @@ core::Result<boost::asio::ip::tcp::endpoint> parse_listen(std::string_view liste
 App::App(Config config, std::shared_ptr<spdlog::logger> log)
     : config_(std::move(config)), log_(std::move(log)), blocking_(blocking_threads_of(config_)) {}
 
-App::~App() { blocking_.join(); }
+App::~App() {
+  if (checks_) {
+    checks_->join();
+  }
+  blocking_.join();
+}
 
 core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdlog::logger> log) {
   if (auto valid = validate(config); !valid) {
@@ -113,9 +118,14 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
     return core::make_error(verifier.error().code, "dns_server: " + verifier.error().message);
   }
   app->verifier_ = std::move(*verifier);
+  // A check blocks for up to dns_timeout; the retry hint is one check's worst case.
+  const auto retry_after = std::max<std::chrono::seconds>(
+      std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(c.dns_timeout * 3));
+  app->checks_ = std::make_unique<domains::CheckExecutor>(domains::CheckExecutor::Options{
+      c.domain_check_threads, c.domain_check_queue, c.domain_checks_per_store, retry_after});
   app->services_ = std::make_unique<web::Services>(web::Services{
       *app->database_, app->blocking_, *app->platform_, *app->stores_, *app->themes_, app->metrics_,
-      *app->templates_, *app->verifier_, c.files_dir, app->log_, c.upload_limit,
+      *app->templates_, *app->verifier_, *app->checks_, c.files_dir, app->log_, c.upload_limit,
       domains::Policy{c.domain_recheck_interval, 0.1, c.domain_grace, c.domain_quarantine,
                       c.domain_remove_detached, c.domain_limit},
       c.canonical_scheme});
@@ -123,13 +133,14 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   app->scheduler_ = std::make_unique<DomainScheduler>(
       app->io_,
       DomainScheduler::Parts{*app->database_, *app->verifier_, app->services_->domain_policy,
-                             *app->stores_, app->blocking_, app->log_, c.domain_check_poll});
+                             *app->stores_, app->checks_->pool(), app->log_, c.domain_check_poll});
   app->sessions_ = std::make_unique<SessionSweeper>(
       app->io_,
       SessionSweeper::Parts{*app->database_, app->blocking_, app->log_, c.session_sweep_interval});
   App* raw = app.get();
   app->metrics_.add_source([raw] { return raw->scheduler_->metrics(); });
   app->metrics_.add_source([raw] { return raw->sessions_->metrics(); });
+  app->metrics_.add_source([raw] { return raw->checks_->metrics(); });
   app->metrics_.add_source([raw] {
     const auto cache = raw->stores_->stats();
     const auto pool = raw->database_->pool_state();
@@ -160,6 +171,7 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
         pool.idle, pool.in_use);
   });
 
+  app->services_->metrics_on_main_listener = c.metrics_listen.empty();
   auto router = std::make_unique<http::Router>();
   router->set_body_limit(c.body_limit);
   web::add_routes(*router, *app->services_);
@@ -175,6 +187,7 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   parts.trusted_proxies = std::move(*proxies);
   parts.canonical_scheme = c.canonical_scheme;
   parts.log_format = log_format;
+  parts.probes = web::ops_probes(*app->services_);
   app->chain_ = http::make_chain(std::move(parts));
   http::ServerOptions options;
   options.header_limit = c.header_limit;
@@ -185,6 +198,26 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   options.max_connections = c.max_connections;
   options.shutdown_grace = c.shutdown_grace;
   app->server_ = std::make_unique<http::Server>(app->io_, app->chain_->handler(), options);
+  if (!c.metrics_listen.empty()) {
+    // /metrics alone, on any Host, outside the chain: a scrape is neither logged nor counted
+    // as a request, and nothing else of the platform is reachable on this address.
+    const web::Services* services = app->services_.get();
+    app->metrics_server_ = std::make_unique<http::Server>(
+        app->io_,
+        [services](http::Request& request, const http::Peer&,
+                   http::RequestBody&) -> boost::asio::awaitable<http::Response> {
+          const std::string_view target = request.target();
+          const std::string_view path = target.substr(0, target.find('?'));
+          const bool reads = request.method() == boost::beast::http::verb::get ||
+                             request.method() == boost::beast::http::verb::head;
+          if (reads && path == "/metrics") {
+            co_return web::metrics_response(*services);
+          }
+          co_return http::json_error(http::Status::not_found, "not_found",
+                                     "this address serves GET /metrics only");
+        },
+        options);
+  }
   return app;
 }
 
@@ -193,7 +226,26 @@ core::Result<void> App::listen() {
   if (!endpoint) {
     return endpoint.error();
   }
-  return server_->listen(*endpoint);
+  if (auto bound = server_->listen(*endpoint); !bound) {
+    return bound;
+  }
+  if (metrics_server_) {
+    auto metrics = parse_listen(config_.metrics_listen);
+    if (!metrics) {
+      return core::make_error(metrics.error().code, "metrics_" + metrics.error().message);
+    }
+    if (auto bound = metrics_server_->listen(*metrics); !bound) {
+      return core::make_error(bound.error().code, "metrics_listen: " + bound.error().message);
+    }
+  }
+  return {};
+}
+
+std::optional<boost::asio::ip::tcp::endpoint> App::metrics_endpoint() const {
+  if (!metrics_server_) {
+    return std::nullopt;
+  }
+  return metrics_server_->endpoint();
 }
 
 void App::stop() {
@@ -210,6 +262,9 @@ void App::shutdown() {
       io_,
       [this]() -> boost::asio::awaitable<void> {
         co_await server_->stop();
+        if (metrics_server_) {
+          co_await metrics_server_->stop();
+        }
         // Nothing is left to wait for: let io_.run() return.
         if (signals_) {
           boost::system::error_code ignored;

@@ -16,6 +16,7 @@
 #include "app/domain_scheduler.hpp"
 #include "app/session_sweeper.hpp"
 #include "core/detection.hpp"
+#include "domains/check_executor.hpp"
 #include "domains/verifier.hpp"
 #include "http/metrics.hpp"
 #include "http/middleware.hpp"
@@ -48,6 +49,8 @@ class App {
   // Binds the listen address (port 0 picks a free port).
   core::Result<void> listen();
   [[nodiscard]] boost::asio::ip::tcp::endpoint endpoint() const { return server_->endpoint(); }
+  // The metrics listener's address once bound; nothing without metrics_listen.
+  [[nodiscard]] std::optional<boost::asio::ip::tcp::endpoint> metrics_endpoint() const;
 
   // Serves on the configured I/O threads until SIGINT/SIGTERM or stop(), then shuts down
   // gracefully (in-flight requests finish within shutdown_grace). Returns the exit code.
@@ -74,12 +77,14 @@ class App {
   std::unique_ptr<storage::ThemeCache> themes_;
   std::unique_ptr<web::Templates> templates_;
   std::unique_ptr<domains::Verifier> verifier_;
+  std::unique_ptr<domains::CheckExecutor> checks_;
   std::unique_ptr<web::Services> services_;
   http::Router* router_ = nullptr;  // owned by chain_
   std::unique_ptr<http::StoreLookup> lookup_;
   std::unique_ptr<http::Chain> chain_;
   boost::asio::io_context io_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<http::Server> metrics_server_;  // with metrics_listen only
   std::unique_ptr<DomainScheduler> scheduler_;
   std::unique_ptr<SessionSweeper> sessions_;
   std::optional<boost::asio::signal_set> signals_;

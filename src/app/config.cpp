@@ -148,6 +148,16 @@ constexpr Setting kSettings[] = {
      ORION_TEXT(canonical_scheme)},
     {"session_sweep_interval_s", "how often expired sessions are deleted (seconds; 0: never)",
      ORION_SECONDS(session_sweep_interval)},
+    // Operations: where /metrics answers, and where domain checks run.
+    {"metrics_listen",
+     "HOST:PORT of a listener for /metrics only (default: none, /metrics on the platform host)",
+     ORION_TEXT(metrics_listen)},
+    {"domain_check_threads", "threads that run custom-domain checks (1..64)",
+     ORION_NUMBER(domain_check_threads, std::size_t)},
+    {"domain_check_queue", "domain checks admitted at once, running or waiting (more: 429)",
+     ORION_NUMBER(domain_check_queue, std::size_t)},
+    {"domain_checks_per_store", "domain checks of one store admitted at once (more: 429)",
+     ORION_NUMBER(domain_checks_per_store, std::size_t)},
 };
 constexpr std::size_t kSettingCount = std::size(kSettings);
 
@@ -221,6 +231,30 @@ std::optional<Problem> check(const Config& config) {
       what.erase(0, 8);
     }
     return Problem{"listen", std::move(what)};
+  }
+  if (config.domain_check_threads == 0 || config.domain_check_threads > 64) {
+    return Problem{"domain_check_threads", "must be 1..64"};
+  }
+  if (config.domain_check_queue < config.domain_check_threads ||
+      config.domain_check_queue > 10'000) {
+    return Problem{"domain_check_queue", "must be domain_check_threads..10000"};
+  }
+  if (config.domain_checks_per_store == 0 ||
+      config.domain_checks_per_store > config.domain_check_queue) {
+    return Problem{"domain_checks_per_store", "must be 1..domain_check_queue"};
+  }
+  if (!config.metrics_listen.empty()) {
+    auto metrics = parse_listen(config.metrics_listen);
+    if (!metrics) {
+      std::string what = metrics.error().message;
+      if (what.starts_with("listen: ")) {
+        what.erase(0, 8);
+      }
+      return Problem{"metrics_listen", std::move(what)};
+    }
+    if (auto listen = parse_listen(config.listen); *metrics == *listen && metrics->port() != 0) {
+      return Problem{"metrics_listen", "must differ from listen"};
+    }
   }
   if (config.platform_domain.empty()) {
     return Problem{"platform_domain", "must not be empty"};

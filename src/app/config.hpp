@@ -57,6 +57,14 @@ struct Config {
   std::string canonical_scheme = "https";  // canonical_scheme: of primary-domain URLs
   // session_sweep_interval_s: how often expired sessions are deleted; 0 = never.
   std::chrono::seconds session_sweep_interval{3600};
+  // Operations (docs/CONFIG.md "Operations").
+  // metrics_listen: HOST:PORT of a listener serving only /metrics; "" = /metrics on `listen`'s
+  // platform host. When set, the main listener does not answer /metrics at all.
+  std::string metrics_listen;
+  // Where custom-domain checks run (domains::CheckExecutor; docs/DOMAINS.md).
+  std::size_t domain_check_threads = 4;     // domain_check_threads: checks running at once
+  std::size_t domain_check_queue = 64;      // domain_check_queue: checks admitted at once
+  std::size_t domain_checks_per_store = 2;  // domain_checks_per_store: of one store at once
 };
 
 // Checks every setting; the first problem as "setting: what is wrong".

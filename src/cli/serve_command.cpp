@@ -51,6 +51,10 @@ int serve(std::string_view command, const app::Config& config, const std::string
   const auto endpoint = (*app)->endpoint();
   log->info("listening on {}:{} platform_domain={} db={}", endpoint.address().to_string(),
             endpoint.port(), config.platform_domain, (*app)->database().display_url());
+  if (const auto metrics = (*app)->metrics_endpoint()) {
+    log->info("metrics on {}:{} (GET /metrics only; not on the main listener)",
+              metrics->address().to_string(), metrics->port());
+  }
   if (!banner.empty()) {
     std::fputs(banner.c_str(), stdout);
     std::fflush(stdout);

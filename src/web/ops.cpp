@@ -1,5 +1,6 @@
-// The operator's endpoints on the platform host (DESIGN.md §4): liveness, readiness (the
-// database answers), Prometheus metrics, and Caddy's on-demand TLS `ask` check.
+// The operator's endpoints (DESIGN.md §4, §7): liveness and readiness (the database answers) on
+// every Host, Prometheus metrics on the platform host (or on metrics_listen), and Caddy's
+// on-demand TLS `ask` check.
 #include <boost/json.hpp>
 
 #include "core/domain.hpp"
@@ -19,32 +20,43 @@ using http::Status;
 namespace asio = boost::asio;
 namespace verb = boost::beast::http;
 
+std::vector<http::Probe> ops_probes(const Services& services) {
+  const Services* s = &services;
+  std::vector<http::Probe> probes;
+  probes.push_back(
+      {"/healthz", [](Request&, RequestContext&, const RouteParams&) -> asio::awaitable<Response> {
+         co_return http::make_response(Status::ok, R"({"status":"ok"})", "application/json");
+       }});
+  probes.push_back(
+      {"/readyz", [s](Request&, RequestContext&, const RouteParams&) -> asio::awaitable<Response> {
+         auto ready = co_await http::offload(
+             s->blocking, [s] { return storage::require_current_schema(s->database); });
+         if (!ready) {
+           co_return http::json_error(Status::service_unavailable, "not_ready",
+                                      "database: " + ready.error().message);
+         }
+         co_return http::make_response(Status::ok, R"({"status":"ready"})", "application/json");
+       }});
+  return probes;
+}
+
+http::Response metrics_response(const Services& services) {
+  return http::make_response(Status::ok, services.metrics.render(),
+                             "text/plain; version=0.0.4; charset=utf-8");
+}
+
 void add_ops_routes(http::Router& router, const Services& services) {
   const auto platform = core::ContextType::platform;
   const Services* s = &services;
 
-  router.add(platform, verb::verb::get, "/healthz",
-             [](Request&, RequestContext&, const RouteParams&) -> asio::awaitable<Response> {
-               co_return http::make_response(Status::ok, R"({"status":"ok"})", "application/json");
-             });
-
-  router.add(platform, verb::verb::get, "/readyz",
-             [s](Request&, RequestContext&, const RouteParams&) -> asio::awaitable<Response> {
-               auto ready = co_await http::offload(
-                   s->blocking, [s] { return storage::require_current_schema(s->database); });
-               if (!ready) {
-                 co_return http::json_error(Status::service_unavailable, "not_ready",
-                                            "database: " + ready.error().message);
-               }
-               co_return http::make_response(Status::ok, R"({"status":"ready"})",
-                                             "application/json");
-             });
-
-  router.add(platform, verb::verb::get, "/metrics",
-             [s](Request&, RequestContext&, const RouteParams&) -> asio::awaitable<Response> {
-               co_return http::make_response(Status::ok, s->metrics.render(),
-                                             "text/plain; version=0.0.4; charset=utf-8");
-             });
+  // With a listener of its own, /metrics is not answered here at all: the point of that
+  // listener is that the public one, whatever a proxy in front lets through, cannot show it.
+  if (services.metrics_on_main_listener) {
+    router.add(platform, verb::verb::get, "/metrics",
+               [s](Request&, RequestContext&, const RouteParams&) -> asio::awaitable<Response> {
+                 co_return metrics_response(*s);
+               });
+  }
 
   // 200 only for a routing (verified or failing) domain of an active store; anything else 404
   // (Caddy then issues no certificate). Answered from the store cache when it can, so a TLS

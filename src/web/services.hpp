@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/detection.hpp"
+#include "domains/check_executor.hpp"
 #include "domains/lifecycle.hpp"
 #include "domains/verifier.hpp"
 #include "http/metrics.hpp"
@@ -34,11 +35,15 @@ struct Services {
   const Templates& templates;
   // Custom-domain checks; they block for up to their timeout, so offload them.
   const domains::Verifier& verifier;
+  // Where those checks run (web/domain_checks.hpp), never on `blocking`.
+  domains::CheckExecutor& checks;
   std::filesystem::path files_root;  // files of store {id} live under files_root/{id}/
   std::shared_ptr<spdlog::logger> log;
   std::uint64_t upload_limit = 5 * 1024 * 1024;  // largest logo or product image (bytes)
   domains::Policy domain_policy;                 // re-checks, grace, quarantine, domains per store
   std::string canonical_scheme = "https";        // of absolute URLs on a store's primary domain
+  // /metrics on the main listener; off when it has a listener of its own (metrics_listen).
+  bool metrics_on_main_listener = true;
 };
 
 }  // namespace orion::web

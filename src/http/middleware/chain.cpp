@@ -4,6 +4,7 @@
 #include "http/middleware/error_boundary.hpp"
 #include "http/middleware/forwarded.hpp"
 #include "http/middleware/primary_domain.hpp"
+#include "http/middleware/probes.hpp"
 #include "http/middleware/request_log.hpp"
 #include "http/middleware/store_context.hpp"
 #include "http/middleware/theme_context.hpp"
@@ -26,6 +27,11 @@ std::unique_ptr<Chain> make_chain(ChainParts parts) {
   // 3. StoreContext: resolves the store (and, in the same pure core call, the detection mode,
   //    the context type and the clean path) before anything that depends on them.
   chain.push_back(std::make_unique<StoreContext>(parts.platform, parts.lookup));
+  // 3a. Probes: /healthz and /readyz on every Host that resolved (load balancers probe by IP),
+  //     before step 5 could redirect them to a primary domain or a router turn them into a 404.
+  if (!parts.probes.empty()) {
+    chain.push_back(std::make_unique<Probes>(std::move(parts.probes)));
+  }
   // 4. VerificationToken: the HTTP proof of a custom domain, answered for pending domains too —
   //    before step 5 could redirect it and before any step that needs a routed store.
   if (parts.stores != nullptr && parts.blocking != nullptr) {

@@ -11,6 +11,7 @@
 #include "http/log_line.hpp"
 #include "http/metrics.hpp"
 #include "http/middleware.hpp"
+#include "http/middleware/probes.hpp"
 #include "http/store_lookup.hpp"
 #include "storage/store_cache.hpp"
 #include "storage/theme_cache.hpp"
@@ -39,6 +40,8 @@ struct ChainParts {
   std::string canonical_scheme = "https";
   // Of the access log and the error boundary's lines (app::Config log_format).
   LogFormat log_format = LogFormat::text;
+  // The health probes answered on every Host (web::ops_probes); none in unit tests of the chain.
+  std::vector<Probe> probes{};
 };
 
 std::unique_ptr<Chain> make_chain(ChainParts parts);

@@ -14,6 +14,7 @@
 #include "storage/domains.hpp"
 #include "storage/stores.hpp"
 #include "web/api/api_call.hpp"
+#include "web/domain_checks.hpp"
 
 namespace orion::web::api {
 namespace {
@@ -300,9 +301,9 @@ boost::asio::awaitable<Response> verify_domain(const Services& s, http::Request&
   if (!ask) {
     co_return refused;
   }
-  co_return co_await http::offload(s.blocking, [&]() -> Response {
-    const std::string& name = ask->domain.record.domain;
-    if (ask->force) {
+  const std::string& name = ask->domain.record.domain;
+  if (ask->force) {
+    co_return co_await http::offload(s.blocking, [&]() -> Response {
       auto forced = domains::force_verify(s.database, name);
       if (!forced) {
         return respond(failure_of(forced.error()));
@@ -311,7 +312,9 @@ boost::asio::awaitable<Response> verify_domain(const Services& s, http::Request&
       json::object body = domain_json(forced->record, forced->store_code);
       body["check"] = check_json("forced", "verified", "marked verified by an admin; not checked");
       return json_response(Status::ok, body);
-    }
+    });
+  }
+  auto checked = co_await run_domain_check(s, ask->domain.store_code, name, [&]() -> Response {
     auto verified = domains::verify(s.database, s.verifier, s.domain_policy, name, ask->method,
                                     domains::Trigger::admin);
     if (!verified) {
@@ -327,6 +330,12 @@ boost::asio::awaitable<Response> verify_domain(const Services& s, http::Request&
                    verified->check.message);
     return json_response(Status::ok, body);
   });
+  if (!checked) {
+    Response refused_now = respond(failure_of(checked.error()));
+    add_retry_after(s, refused_now);
+    co_return refused_now;
+  }
+  co_return std::move(*checked);
 }
 
 json::object event_json(const storage::DomainEvent& event) {
@@ -384,9 +393,15 @@ boost::asio::awaitable<Response> get_domain(const Services& s, http::Request& re
     co_return refused;
   }
   const std::string name(body->at("domain").as_string());
-  const domains::Pointing pointing =
-      co_await http::offload(s.blocking, [&] { return s.verifier.pointing(name); });
-  (*body)["pointing"] = pointing_json(pointing);
+  const std::string store(body->at("store").as_string());
+  auto pointing = co_await run_domain_check(s, store, "pointing " + name,
+                                            [&] { return s.verifier.pointing(name); });
+  if (!pointing) {
+    Response refused_now = respond(failure_of(pointing.error()));
+    add_retry_after(s, refused_now);
+    co_return refused_now;
+  }
+  (*body)["pointing"] = pointing_json(*pointing);
   co_return json_response(Status::ok, *body);
 }
 

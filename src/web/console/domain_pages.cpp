@@ -26,6 +26,7 @@
 #include "storage/stores.hpp"
 #include "storage/tenant_scope.hpp"
 #include "web/console/console.hpp"
+#include "web/domain_checks.hpp"
 
 namespace orion::web::console {
 namespace {
@@ -415,6 +416,21 @@ Response render_detail(const Console& console, RequestContext& context, Visit& v
   return console.render(status, "console/domain", data);
 }
 
+// Where `domain` points, looked up on the check executor (web/domain_checks.hpp); a lookup the
+// executor refused (one of this domain running, the store's or the platform's limit reached)
+// says so in the report's place.
+asio::awaitable<domains::Pointing> pointing_of(const Services& s, const std::string& store,
+                                               const std::string& domain) {
+  auto pointing = co_await run_domain_check(s, store, "pointing " + domain,
+                                            [&s, &domain] { return s.verifier.pointing(domain); });
+  if (!pointing) {
+    domains::Pointing busy;
+    busy.message = pointing.error().message;
+    co_return busy;
+  }
+  co_return std::move(*pointing);
+}
+
 asio::awaitable<DetailLoad> load_store_detail(const Console& console, RequestContext& context,
                                               Visit& visit, const std::string& domain) {
   const Services& s = console.services();
@@ -441,9 +457,7 @@ asio::awaitable<DetailLoad> load_store_detail(const Console& console, RequestCon
           }
           detail.events = std::move(*events);
         }
-        // The lookups run after the transaction ended: they may take the resolver's timeout.
         detail.store_code = code;
-        detail.pointing = s.verifier.pointing(domain);
         return std::optional<Detail>(std::move(detail));
       });
   if (!loaded) {
@@ -455,6 +469,9 @@ asio::awaitable<DetailLoad> load_store_detail(const Console& console, RequestCon
         console.error_page(context, visit.scope, Status::not_found, "No such domain",
                            "This store has no domain " + domain + ".", visit.who)};
   }
+  // The lookups run after the transaction ended, on the check executor: they may take the
+  // resolver's timeout.
+  (**loaded).pointing = co_await pointing_of(s, code, domain);
   co_return DetailLoad{std::move(**loaded), {}};
 }
 
@@ -724,8 +741,6 @@ asio::awaitable<Response> show_admin_detail(const Console& console, RequestConte
       }
       detail.events = std::move(*events);
     }
-    // The lookups run after the transaction ended: they may take the resolver's timeout.
-    detail.pointing = s.verifier.pointing(domain);
     return std::optional<Detail>(std::move(detail));
   });
   if (!loaded) {
@@ -734,6 +749,9 @@ asio::awaitable<Response> show_admin_detail(const Console& console, RequestConte
   if (!*loaded) {
     co_return no_domain(console, context, visit, domain);
   }
+  // The lookups run after the transaction ended, on the check executor: they may take the
+  // resolver's timeout.
+  (**loaded).pointing = co_await pointing_of(s, (**loaded).store_code, domain);
   co_return render_detail(console, context, visit, **loaded, true, status, message);
 }
 
@@ -959,7 +977,18 @@ asio::awaitable<Response> verify_domain(const Console& console, RequestContext& 
     }
     return outcome;
   };
-  co_return co_await act(console, context, visit, target, check, done_url);
+  // The check runs on the check executor once admitted (one at a time per domain, a cap per
+  // store); a refusal is shown like a failed check, with Retry-After.
+  auto checked = co_await run_domain_check(s, target.store_code, domain, check);
+  if (!checked) {
+    Response refused_now =
+        co_await refuse(console, context, visit, target, http::status_of(checked.error().code),
+                        checked.error().message);
+    add_retry_after(s, refused_now);
+    co_return refused_now;
+  }
+  const auto done = [&checked] { return std::move(*checked); };
+  co_return co_await act(console, context, visit, target, done, done_url);
 }
 
 // Mark ("primary" = 1) or un-mark (0) the store's primary domain. It decides redirects for every
@@ -1071,10 +1100,17 @@ asio::awaitable<Response> admin_domain_health(const Console& console, Request&,
                                               RequestContext& context, const RouteParams&,
                                               Visit& visit) {
   const Services& s = console.services();
-  // Resolves every store's addresses and looks up every domain's DNS: the blocking pool.
-  auto report = co_await console.blocking([&s] {
+  // Resolves every store's addresses and looks up every domain's DNS: the check executor, one
+  // report at a time.
+  auto admitted = co_await run_domain_check(s, "", "domain health report", [&s] {
     return domains::check_health(s.database, s.platform, s.verifier, domains::HealthOptions{});
   });
+  if (!admitted) {
+    Response refused_now = console.failure(context, visit, admitted.error());
+    add_retry_after(s, refused_now);
+    co_return refused_now;
+  }
+  auto& report = *admitted;
   if (!report) {
     co_return console.failure(context, visit, report.error());
   }

@@ -344,6 +344,41 @@ TEST_F(ConfigTest, TheDomainSettingsAreChecked) {
   EXPECT_TRUE(with("domain_targets", "203.0.113.10,2001:db8::10,shops.platform.example"));
 }
 
+TEST_F(ConfigTest, TheOperationsSettingsComeFromEverySourceAndAreChecked) {
+  const auto defaults = load({}, {{"db", "sqlite:/a.db"}});
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->metrics_listen, "");
+  EXPECT_EQ(defaults->domain_check_threads, 4U);
+  EXPECT_EQ(defaults->domain_check_queue, 64U);
+  EXPECT_EQ(defaults->domain_checks_per_store, 2U);
+
+  const auto file = write_toml(
+      "db = \"sqlite:/a.db\"\nmetrics_listen = \"127.0.0.1:9100\"\n"
+      "domain_check_threads = 8\ndomain_check_queue = 100\ndomain_checks_per_store = 3\n");
+  auto from_file = load(file, {});
+  ASSERT_TRUE(from_file) << from_file.error().message;
+  EXPECT_EQ(from_file->metrics_listen, "127.0.0.1:9100");
+  EXPECT_EQ(from_file->domain_check_threads, 8U);
+  EXPECT_EQ(from_file->domain_check_queue, 100U);
+  EXPECT_EQ(from_file->domain_checks_per_store, 3U);
+  auto from_env = load({}, kDb, {{"ORION_METRICS_LISTEN", "[::1]:9100"}});
+  ASSERT_TRUE(from_env) << from_env.error().message;
+  EXPECT_EQ(from_env->metrics_listen, "[::1]:9100");
+
+  const auto with = [](std::string name, std::string value) {
+    return load({}, {{"db", "sqlite:/a.db"}, {std::move(name), std::move(value)}});
+  };
+  expect_error(with("metrics_listen", "9100"), "--metrics-listen: '9100' is not HOST:PORT");
+  expect_error(with("metrics_listen", "127.0.0.1:8080"),
+               "--metrics-listen: ", "must differ from listen");
+  expect_error(with("domain_check_threads", "0"), "--domain-check-threads: ", "1..64");
+  expect_error(with("domain_check_queue", "2"),
+               "--domain-check-queue: ", "domain_check_threads..10000");
+  expect_error(with("domain_checks_per_store", "0"), "--domain-checks-per-store: ");
+  expect_error(with("domain_checks_per_store", "65"),
+               "--domain-checks-per-store: ", "1..domain_check_queue");
+}
+
 TEST_F(ConfigTest, TrustedProxiesAreParsed) {
   auto none = parse_trusted_proxies("");
   ASSERT_TRUE(none);
