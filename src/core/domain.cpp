@@ -63,4 +63,15 @@ Result<std::string> validate_custom_domain(std::string_view input,
   return name;
 }
 
+std::string registrable_domain(std::string_view name) {
+  const std::string text(name);
+  const psl_ctx_t* psl = psl_builtin();
+  if (psl == nullptr) {
+    return text;
+  }
+  // A pointer into `text`: the registrable tail of the name.
+  const char* registrable = psl_registrable_domain(psl, text.c_str());
+  return registrable == nullptr ? text : std::string(registrable);
+}
+
 }  // namespace orion::core

@@ -16,4 +16,10 @@ namespace orion::core {
 Result<std::string> validate_custom_domain(std::string_view input,
                                            std::string_view platform_domain);
 
+// The registrable domain of a normalised custom domain: the public suffix and one label more
+// (libpsl's built-in list), "example.co.uk" for "shop.example.co.uk". The name itself when it is
+// registrable, or when libpsl knows no registrable domain for it (a name under an unlisted
+// suffix, or no built-in list). Names of one registrable domain are presumed to share an owner.
+std::string registrable_domain(std::string_view name);
+
 }  // namespace orion::core

@@ -44,6 +44,14 @@ std::string_view to_string(Errc code) noexcept {
       return "check_in_progress";
     case Errc::too_many_requests:
       return "too_many_requests";
+    case Errc::domain_taken:
+      return "domain_taken";
+    case Errc::domain_quarantined:
+      return "domain_quarantined";
+    case Errc::domain_limit:
+      return "domain_limit";
+    case Errc::txt_verification_required:
+      return "txt_verification_required";
     case Errc::unavailable:
       return "unavailable";
     case Errc::schema_too_new:

@@ -26,16 +26,21 @@ enum class Errc : std::uint8_t {
   invalid_platform_domain,  // the configured platform domain is unusable (startup)
   wrong_store,              // fail-closed: a store host asked for another store or context (404)
   // The general vocabulary the other modules share, so one table maps every error to a status.
-  malformed,             // a request body that cannot be parsed (400)
-  invalid_input,         // a value that breaks a rule (422)
-  not_found,             // no such store, product, domain... (404)
-  conflict,              // a duplicate or a state that forbids the change (409)
-  check_in_progress,     // a domain check asked for while one of that domain runs (409)
-  too_many_requests,     // a limit of work in flight is reached; try again later (429)
-  unavailable,           // the database or another dependency cannot be reached (503)
-  schema_too_new,        // the database was migrated by a newer Orion (startup)
-  unsafe_database_role,  // the database role bypasses row-level security (startup)
-  internal,              // a broken invariant; logged with the request id (500)
+  malformed,      // a request body that cannot be parsed (400)
+  invalid_input,  // a value that breaks a rule (422)
+  not_found,      // no such store, product, domain... (404)
+  conflict,       // a duplicate or a state that forbids the change (409)
+  // Refusals of the custom-domain lifecycle (409 each), so the API names each one.
+  domain_taken,               // another store holds the name (verified, failing or detached)
+  domain_quarantined,         // the name is held back after a removal
+  domain_limit,               // the store has domain_limit domains already
+  txt_verification_required,  // the HTTP proof is not enough for this name (docs/DOMAINS.md)
+  check_in_progress,          // a domain check asked for while one of that domain runs (409)
+  too_many_requests,          // a limit of work in flight is reached; try again later (429)
+  unavailable,                // the database or another dependency cannot be reached (503)
+  schema_too_new,             // the database was migrated by a newer Orion (startup)
+  unsafe_database_role,       // the database role bypasses row-level security (startup)
+  internal,                   // a broken invariant; logged with the request id (500)
 };
 
 // The stable snake_case name of a code, as used in JSON error bodies and logs.

@@ -24,6 +24,10 @@ Status status_of(core::Errc code) noexcept {
       return Status::not_found;
     case core::Errc::conflict:
     case core::Errc::check_in_progress:
+    case core::Errc::domain_taken:
+    case core::Errc::domain_quarantined:
+    case core::Errc::domain_limit:
+    case core::Errc::txt_verification_required:
       return Status::conflict;
     case core::Errc::too_many_requests:
       return Status::too_many_requests;
