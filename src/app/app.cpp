@@ -127,7 +127,7 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
       *app->database_, app->blocking_, *app->platform_, *app->stores_, *app->themes_, app->metrics_,
       *app->templates_, *app->verifier_, *app->checks_, c.files_dir, app->log_, c.upload_limit,
       domains::Policy{c.domain_recheck_interval, 0.1, c.domain_grace, c.domain_quarantine,
-                      c.domain_remove_detached, c.domain_limit},
+                      c.domain_remove_detached, c.domain_limit, c.domain_pending_ttl},
       c.canonical_scheme});
 
   app->scheduler_ = std::make_unique<DomainScheduler>(

@@ -128,6 +128,8 @@ constexpr Setting kSettings[] = {
      ORION_SECONDS(domain_quarantine)},
     {"domain_remove_detached_s", "a detached domain is removed after this long (seconds)",
      ORION_SECONDS(domain_remove_detached)},
+    {"domain_pending_ttl_s", "a custom domain never verified is removed after this long (seconds)",
+     ORION_SECONDS(domain_pending_ttl)},
     {"domain_limit", "custom domains per store at most (1..1000)",
      ORION_NUMBER(domain_limit, std::size_t)},
     {"domain_targets",
@@ -186,7 +188,8 @@ struct Problem {
 std::optional<Problem> check_domains(const Config& config) {
   for (const auto& [name, value] :
        {std::pair{"domain_recheck_interval_s", config.domain_recheck_interval.count()},
-        std::pair{"domain_check_poll_ms", config.domain_check_poll.count()}}) {
+        std::pair{"domain_check_poll_ms", config.domain_check_poll.count()},
+        std::pair{"domain_pending_ttl_s", config.domain_pending_ttl.count()}}) {
     if (value <= 0) {
       return Problem{name, "must be positive"};
     }

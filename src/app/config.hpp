@@ -46,6 +46,7 @@ struct Config {
   std::chrono::seconds domain_grace{72 * 3600};             // domain_grace_s
   std::chrono::seconds domain_quarantine{30 * 86400};       // domain_quarantine_s
   std::chrono::seconds domain_remove_detached{30 * 86400};  // domain_remove_detached_s
+  std::chrono::seconds domain_pending_ttl{7 * 86400};       // domain_pending_ttl_s: unproved
   std::size_t domain_limit = 10;                            // domain_limit: per store
   std::string domain_targets;  // domain_targets: "IP,IP,cname.host"; "" = the platform domain
   std::uint16_t domain_http_port = 80;  // domain_http_port: where the HTTP token check connects

@@ -5,6 +5,7 @@
 #include <random>
 #include <utility>
 
+#include "core/domain.hpp"
 #include "storage/clock.hpp"
 
 namespace orion::domains {
@@ -88,7 +89,8 @@ core::Result<Applied> apply(storage::Database& database, const PlatformDomain& c
   if (!tx) {
     return tx.error();
   }
-  auto applied = storage::domains::apply(*tx, checked.record.domain, update);
+  auto applied =
+      storage::domains::apply(*tx, checked.record.store_id, checked.record.domain, update);
   if (!applied) {
     return applied.error();
   }
@@ -97,7 +99,7 @@ core::Result<Applied> apply(storage::Database& database, const PlatformDomain& c
     out.domain = PlatformDomain{std::move(**applied), checked.store_code};
     out.changed = update.state != update.expected;
   } else {
-    auto now = storage::domains::find_any(*tx, checked.record.domain);
+    auto now = storage::domains::find_claim(*tx, checked.record.domain, checked.record.store_id);
     if (!now) {
       return now.error();
     }
@@ -113,12 +115,17 @@ core::Result<Applied> apply(storage::Database& database, const PlatformDomain& c
   return out;
 }
 
-core::Result<PlatformDomain> read(storage::Database& database, std::string_view domain) {
+// The claim to check, read in a transaction that has ended before the check; for the HTTP
+// method, only where http_proof_allowed allows it.
+core::Result<PlatformDomain> read(storage::Database& database, const Policy& policy,
+                                  std::string_view domain, std::optional<std::int64_t> store_id,
+                                  Method method) {
   auto tx = database.begin_platform();
   if (!tx) {
     return tx.error();
   }
-  auto found = storage::domains::find_any(*tx, domain);
+  auto found = store_id ? storage::domains::find_claim(*tx, domain, *store_id)
+                        : storage::domains::find_any(*tx, domain);
   if (!found) {
     return found.error();
   }
@@ -126,10 +133,39 @@ core::Result<PlatformDomain> read(storage::Database& database, std::string_view 
     return core::make_error(core::Errc::not_found,
                             "the domain " + std::string(domain) + " does not exist");
   }
+  if (method == Method::http) {
+    if (auto allowed = http_proof_allowed(*tx, (*found)->record, policy, storage::unix_now());
+        !allowed) {
+      return allowed.error();
+    }
+  }
   return std::move(**found);
 }
 
 }  // namespace
+
+core::Result<void> http_proof_allowed(storage::PlatformTransaction& tx, const DomainRecord& record,
+                                      const Policy& policy, std::int64_t now) {
+  const std::string registrable = core::registrable_domain(record.domain);
+  auto near = storage::domains::claim_near(tx, record.store_id, registrable,
+                                           now - policy.pending_ttl.count());
+  if (!near) {
+    return near.error();
+  }
+  if (!*near) {
+    return {};
+  }
+  const std::string where = **near == record.domain
+                                ? "another store has also claimed " + record.domain
+                                : "another store has a domain under " + registrable;
+  return core::make_error(
+      core::Errc::txt_verification_required,
+      "The HTTP check cannot verify " + record.domain + ": " + where +
+          ", and the HTTP token only shows that a name points at the platform. Prove control "
+          "with the DNS TXT record " +
+          record_name(record.domain) + " = " + record_value(record.verification_token) +
+          ", then verify by DNS");
+}
 
 Update decide(const DomainRecord& current, const Check& check, std::int64_t now,
               const Policy& policy, double random) {
@@ -196,9 +232,9 @@ Update decide(const DomainRecord& current, const Check& check, std::int64_t now,
 
 core::Result<Verification> verify(storage::Database& database, const Verifier& verifier,
                                   const Policy& policy, std::string_view domain, Method method,
-                                  Trigger trigger) {
+                                  Trigger trigger, std::optional<std::int64_t> store_id) {
   // The transaction ends before the check: a slow resolver must not hold a connection.
-  auto current = read(database, domain);
+  auto current = read(database, policy, domain, store_id, method);
   if (!current) {
     return current.error();
   }
@@ -240,6 +276,7 @@ core::Result<Sweep> sweep(storage::Database& database, const Verifier& verifier,
   Sweep out;
   const auto max = static_cast<std::int64_t>(limit);
   std::vector<PlatformDomain> due;
+  std::vector<Method> methods;
   {
     auto tx = database.begin_platform();
     if (!tx) {
@@ -250,9 +287,23 @@ core::Result<Sweep> sweep(storage::Database& database, const Verifier& verifier,
       return found.error();
     }
     due = std::move(*found);
+    // Re-checked the way it was proved, unless the HTTP proof is not enough any more (another
+    // store claimed a name of its registrable domain since): then the TXT record must hold.
+    for (const PlatformDomain& domain : due) {
+      Method method = domain.record.verified_by == "http" ? Method::http : Method::dns;
+      if (method == Method::http) {
+        auto allowed = http_proof_allowed(*tx, domain.record, policy, now);
+        if (!allowed && allowed.error().code != core::Errc::txt_verification_required) {
+          return allowed.error();
+        }
+        method = allowed ? Method::http : Method::dns;
+      }
+      methods.push_back(method);
+    }
   }
-  for (const PlatformDomain& domain : due) {
-    const Method method = domain.record.verified_by == "http" ? Method::http : Method::dns;
+  for (std::size_t i = 0; i < due.size(); ++i) {
+    const PlatformDomain& domain = due[i];
+    const Method method = methods[i];
     const Check check =
         verifier.check(domain.record.domain, domain.record.verification_token, method);
     ++out.checked;
@@ -281,11 +332,22 @@ core::Result<Sweep> sweep(storage::Database& database, const Verifier& verifier,
   }
   for (const PlatformDomain& domain : *stale) {
     const std::string reason = "removed: detached for longer than " + span(policy.remove_detached);
-    auto gone = storage::domains::remove_any(*tx, domain.record.domain, reason, policy.quarantine);
+    auto gone =
+        storage::domains::remove_any(*tx, domain.record.domain, domain.record.store_id, reason,
+                                     policy.quarantine, storage::domains::Hold::others);
     if (!gone) {
       return gone.error();
     }
     ++out.removed;
+  }
+  if (policy.pending_ttl.count() > 0) {
+    auto expired = storage::domains::expire_pending(
+        *tx, now - policy.pending_ttl.count(), max,
+        "removed: not verified within " + span(policy.pending_ttl));
+    if (!expired) {
+      return expired.error();
+    }
+    out.expired = *expired;
   }
   if (auto committed = tx->commit(); !committed) {
     return committed.error();

@@ -30,7 +30,26 @@ struct Policy {
   std::chrono::seconds quarantine{30 * 86400};       // a removed name is held back this long
   std::chrono::seconds remove_detached{30 * 86400};  // a detached domain is removed after this
   std::size_t max_per_store = 10;
+  std::chrono::seconds pending_ttl{7 * 86400};  // a pending claim is removed after this
+
+  // What storage::domains::add enforces under this policy.
+  [[nodiscard]] storage::domains::AddRules add_rules() const noexcept {
+    return {max_per_store, pending_ttl};
+  }
 };
+
+// Whether the HTTP proof may verify `record` (docs/DOMAINS.md, "Which proof"). The HTTP token is
+// answered by Orion itself, so it proves only that the name points at the platform — which a name
+// under another store's domain (www. of a verified domain, a CNAME to it) may do without its
+// owner's consent. It is enough only where no other store has a claim, in any state (pending
+// claims younger than policy.pending_ttl included: a contested name is decided by DNS), on the
+// name's registrable domain (libpsl) or any name under it. Otherwise
+// Errc::txt_verification_required with a sentence naming the TXT record to create. Every check goes
+// through this: verify() for the owner's and the admin's checks (API, consoles, CLI), and sweep()
+// picks DNS for a re-check where HTTP is not enough any more.
+core::Result<void> http_proof_allowed(storage::PlatformTransaction& tx,
+                                      const storage::DomainRecord& record, const Policy& policy,
+                                      std::int64_t now);
 
 // Who asked for a check. On a forced domain (verified_by "forced"):
 //   owner, schedule -> the check is recorded (checked_at, last_result: the owner sees what is
@@ -65,8 +84,12 @@ enum class Trigger : std::uint8_t {
 storage::domains::Update decide(const storage::DomainRecord& current, const Check& check,
                                 std::int64_t now, const Policy& policy, double random);
 
-// Checks `domain` (any store's) by `method` now and applies the outcome. Errc::not_found when no
-// store has it. The updated record and the check's result.
+// Checks `domain` by `method` now and applies the outcome: `store_id`'s claim on it, or without
+// one the name's holder (or its oldest pending claim). Errc::not_found when there is no such
+// claim; Errc::txt_verification_required for Method::http where http_proof_allowed refuses it
+// (nothing is checked); Errc::domain_taken when another store took the name while this was
+// checked. A pending claim verified takes the name from other stores' pending claims
+// (storage::domains::apply). The updated record and the check's result.
 struct Verification {
   storage::domains::PlatformDomain domain;
   Check check;
@@ -74,20 +97,22 @@ struct Verification {
 };
 core::Result<Verification> verify(storage::Database& database, const Verifier& verifier,
                                   const Policy& policy, std::string_view domain, Method method,
-                                  Trigger trigger);
+                                  Trigger trigger, std::optional<std::int64_t> store_id = {});
 
 // An admin's decision without a check: verified, never re-checked on the schedule.
 core::Result<storage::domains::PlatformDomain> force_verify(storage::Database& database,
                                                             std::string_view domain);
 
 // One pass of the scheduler: re-checks up to `limit` due domains (DNS; HTTP for those last
-// verified over HTTP), and removes domains detached longer than policy.remove_detached.
+// verified over HTTP where http_proof_allowed still allows it), removes domains detached longer
+// than policy.remove_detached, and pending claims older than policy.pending_ttl.
 struct Sweep {
   std::size_t checked = 0;
   std::size_t passed = 0;
   std::size_t failed = 0;
   std::size_t transitions = 0;  // state changes (verified->failing, failing->detached, ...)
   std::size_t removed = 0;
+  std::size_t expired = 0;  // pending claims removed (they never routed)
   [[nodiscard]] bool routing_changed() const noexcept { return transitions + removed > 0; }
 };
 core::Result<Sweep> sweep(storage::Database& database, const Verifier& verifier,

@@ -157,20 +157,6 @@ Outcome<Response> list_domains(Call& call, TenantTransaction& tx, const RoutePar
   return json_response(Status::ok, list_envelope(std::move(items), total, *page));
 }
 
-// storage::domains::add words its three refusals; the API gives each its own code.
-Failure add_failure(const core::Error& error) {
-  if (error.code != core::Errc::conflict) {
-    return failure_of(error);
-  }
-  std::string_view code = "domain_taken";
-  if (error.message.find("held back") != std::string::npos) {
-    code = "domain_quarantined";
-  } else if (error.message.find("at most") != std::string::npos) {
-    code = "domain_limit";
-  }
-  return Failure{Status::conflict, std::string(code), error.message, {}};
-}
-
 Outcome<Response> add_domain(Call& call, TenantTransaction& tx, const RouteParams&) {
   auto body = json_body(call.request);
   if (!body) {
@@ -190,9 +176,10 @@ Outcome<Response> add_domain(Call& call, TenantTransaction& tx, const RouteParam
   if (!valid) {
     return invalid_field("domain", valid.error().message);
   }
-  auto added = storage::domains::add(tx, *valid, {call.services.domain_policy.max_per_store});
+  // Its refusals are typed (domain_taken, domain_quarantined, domain_limit): 409 each.
+  auto added = storage::domains::add(tx, *valid, call.services.domain_policy.add_rules());
   if (!added) {
-    return add_failure(added.error());
+    return failure_of(added.error());
   }
   call.stores_changed = true;
   return json_response(Status::created, domain_json(*added, call.store->code),
@@ -227,9 +214,11 @@ Outcome<Response> update_domain(Call& call, TenantTransaction& tx, const RoutePa
 }
 
 Outcome<Response> remove_domain(Call& call, TenantTransaction& tx, const RouteParams&) {
-  if (auto removed =
-          storage::domains::remove(tx, call.domain->record.domain, "removed through the API",
-                                   call.services.domain_policy.quarantine);
+  // Admin tokens only (the route's guard): an admin's removal holds the name back from its
+  // store too (storage::domains::Hold); an admin lifts that hold when the matter is settled.
+  if (auto removed = storage::domains::remove(
+          tx, call.domain->record.domain, "removed by an admin through the API",
+          call.services.domain_policy.quarantine, storage::domains::Hold::everyone);
       !removed) {
     return failure_of(removed.error());
   }
@@ -316,7 +305,7 @@ boost::asio::awaitable<Response> verify_domain(const Services& s, http::Request&
   }
   auto checked = co_await run_domain_check(s, ask->domain.store_code, name, [&]() -> Response {
     auto verified = domains::verify(s.database, s.verifier, s.domain_policy, name, ask->method,
-                                    domains::Trigger::admin);
+                                    domains::Trigger::admin, ask->domain.record.store_id);
     if (!verified) {
       return respond(failure_of(verified.error()));
     }

@@ -70,6 +70,8 @@ Message notice_of(const RequestContext& context) {
     message.notice = *p + " is the primary domain: the store's other addresses now redirect to it.";
   } else if (auto u = http::query_param(query, "unprimary")) {
     message.notice = *u + " is no longer the primary domain: nothing redirects to it now.";
+  } else if (auto l = http::query_param(query, "lifted")) {
+    message.notice = "The quarantine of " + *l + " is lifted: any store may add it now.";
   }
   return message;
 }
@@ -170,11 +172,17 @@ std::string state_words(const DomainRecord& d, const domains::Policy& policy) {
   return "";
 }
 
-// What removing the domain means, said before the owner confirms.
-std::string quarantine_words(const std::string& domain, const domains::Policy& policy) {
+// What removing the domain means, said before the owner (or an admin) confirms: the quarantine
+// rules of storage::domains::remove.
+std::string quarantine_words(const DomainRecord& d, const domains::Policy& policy, bool admin) {
   std::string words =
-      "Removing " + domain + " stops it serving the shop at once and deletes its verification.";
-  if (policy.quarantine.count() > 0) {
+      "Removing " + d.domain + " stops it serving the shop at once and deletes its verification.";
+  if (d.state == DomainState::pending) {
+    words += " It was never verified, so no store is kept from adding it afterwards.";
+  } else if (policy.quarantine.count() > 0 && admin) {
+    words += " No store, this one included, can add it for " + duration_words(policy.quarantine) +
+             ", unless an admin lifts the hold (Domains of all stores).";
+  } else if (policy.quarantine.count() > 0) {
     words += " No other store can add it for " + duration_words(policy.quarantine) +
              " (this store can add it again at any time, and must verify it again).";
   }
@@ -215,7 +223,7 @@ Data domain_item(const DomainRecord& d, const std::string& store_code, const std
   item.set("verify_url", url + "/verify");
   item.set("primary_url", url + "/primary");
   item.set("remove_url", url + "/remove");
-  item.set("quarantine_words", quarantine_words(d.domain, policy));
+  item.set("quarantine_words", quarantine_words(d, policy, false));
   if (!message.check_domain.empty() && message.check_domain == d.domain) {
     item.set("check_error", message.error);
   }
@@ -404,7 +412,9 @@ Response render_detail(const Console& console, RequestContext& context, Visit& v
   Data data = console.page_data(context, visit, detail.record.domain);
   set_message(data, message);
   const std::string url = visit.url("/domains/" + detail.record.domain);
-  data.set("domain", domain_item(detail.record, detail.store_code, url, s.domain_policy, message));
+  Data item = domain_item(detail.record, detail.store_code, url, s.domain_policy, message);
+  item.set("quarantine_words", quarantine_words(detail.record, s.domain_policy, admin));
+  data.set("domain", item);
   data.set("admin", admin);
   data.set("list_url",
            admin ? visit.url("/stores/" + detail.store_code + "/domains") : visit.url("/domains"));
@@ -526,8 +536,7 @@ asio::awaitable<Response> add_store_domain(const Console& console, Request&,
   const std::string domain = *valid;
   const std::string code = context.resolution->store->code;
   const auto add = [&s, &domain](storage::TenantTransaction& tx) {
-    const storage::domains::AddRules rules{s.domain_policy.max_per_store};
-    return storage::domains::add(tx, domain, rules);
+    return storage::domains::add(tx, domain, s.domain_policy.add_rules());
   };
   auto added = co_await console.blocking(
       [&s, &visit, &code, &add] { return in_store(s, visit, Side::store, code, add); });
@@ -633,12 +642,14 @@ asio::awaitable<Response> show_admin_domains(const Console& console, RequestCont
   }
   data.set("all_url", visit.url("/domains"));
   data.set("health_url", visit.url("/domains/health"));
+  data.set("lift_url", visit.url("/domains/quarantine"));
   data.set("has_domains", !list->domains.empty());
   Data items{Data::type::list};
   for (const auto& d : list->domains) {
     Data item = domain_item(d.record, d.store_code, visit.url("/domains/" + d.record.domain),
                             s.domain_policy, message);
     item.set("store_domains_url", visit.url("/stores/" + d.store_code + "/domains"));
+    item.set("quarantine_words", quarantine_words(d.record, s.domain_policy, true));
     items.push_back(item);
   }
   data.set("domains", items);
@@ -688,13 +699,12 @@ asio::awaitable<Response> admin_add_domain(const Console& console, Request&,
   }
   const std::string domain = *valid;
   const auto add = [&s, &domain](storage::TenantTransaction& tx) {
-    const storage::domains::AddRules rules{s.domain_policy.max_per_store};
-    return storage::domains::add(tx, domain, rules);
+    return storage::domains::add(tx, domain, s.domain_policy.add_rules());
   };
   auto added = co_await console.blocking(
       [&s, &visit, &code, &add] { return in_store(s, visit, Side::admin, *code, add); });
   if (!added) {
-    if (added.error().code != core::Errc::conflict) {
+    if (http::status_of(added.error().code) != Status::conflict) {
       co_return console.failure(context, visit, added.error());
     }
     message.field_error = refusal(added.error());
@@ -780,6 +790,7 @@ struct Target {
   Side side = Side::store;
   std::string domain;      // as stored
   std::string store_code;  // its store
+  std::int64_t store_id = 0;
 };
 
 // The target named by the route, or the response to send instead (404).
@@ -826,7 +837,7 @@ asio::awaitable<TargetFound> find_target(const Console& console, RequestContext&
           if (!*any) {
             return std::optional<Target>();
           }
-          return Target{side, (*any)->record.domain, (*any)->store_code};
+          return Target{side, (*any)->record.domain, (*any)->store_code, (*any)->record.store_id};
         }
         auto tx = s.database.begin(*visit.scope.tenant);
         if (!tx) {
@@ -839,7 +850,7 @@ asio::awaitable<TargetFound> find_target(const Console& console, RequestContext&
         if (!*own) {
           return std::optional<Target>();
         }
-        return Target{side, (*own)->domain, own_code};
+        return Target{side, (*own)->domain, own_code, (*own)->store_id};
       });
   if (!found) {
     co_return TargetFound{{}, console.failure(context, visit, found.error())};
@@ -907,7 +918,7 @@ core::Result<Outcome> written(const core::Result<void>& result) {
   if (result) {
     return Outcome{};
   }
-  if (result.error().code == core::Errc::conflict) {
+  if (http::status_of(result.error().code) == Status::conflict) {
     return Outcome{false, Status::conflict, refusal(result.error())};
   }
   return result.error();
@@ -964,10 +975,14 @@ asio::awaitable<Response> verify_domain(const Console& console, RequestContext& 
   // An admin's check is real also for a forced domain: this is its "re-check".
   const domains::Trigger trigger =
       side == Side::admin ? domains::Trigger::admin : domains::Trigger::owner;
-  const auto check = [&s, &domain, how, trigger]() -> core::Result<Outcome> {
-    auto verified = domains::verify(s.database, s.verifier, s.domain_policy, domain, how, trigger);
+  const std::int64_t store_id = target.store_id;
+  const auto check = [&s, &domain, how, trigger, store_id]() -> core::Result<Outcome> {
+    auto verified =
+        domains::verify(s.database, s.verifier, s.domain_policy, domain, how, trigger, store_id);
     if (!verified) {
-      return verified.error();
+      // Refused before any check (the HTTP proof is not enough here, the name was taken): the
+      // sentence beside the domain.
+      return written(core::Result<void>(verified.error()));
     }
     Outcome outcome;
     outcome.changed = verified->changed;
@@ -1042,8 +1057,10 @@ asio::awaitable<Response> remove_domain(const Console& console, RequestContext& 
     if (!tx) {
       return tx.error();
     }
-    if (auto gone = storage::domains::remove_any(*tx, target.domain, "removed by an admin",
-                                                 s.domain_policy.quarantine);
+    // An admin's removal holds the name back from its store too (storage::domains::Hold).
+    if (auto gone = storage::domains::remove_any(*tx, target.domain, target.store_id,
+                                                 "removed by an admin", s.domain_policy.quarantine,
+                                                 storage::domains::Hold::everyone);
         !gone) {
       return gone.error();
     }
@@ -1057,6 +1074,46 @@ asio::awaitable<Response> remove_domain(const Console& console, RequestContext& 
                                : visit.url("/stores/" + target.store_code + "/domains");
   const std::string done_url = list + "?removed=" + target.domain;
   co_return co_await act(console, context, visit, target, change, done_url);
+}
+
+// An admin lifts the quarantine of a removed name (the form on /admin/domains): any store may add
+// it at once. Recorded in the history of the store that removed it.
+asio::awaitable<Response> admin_lift_quarantine(const Console& console, Request&,
+                                                RequestContext& context, const RouteParams&,
+                                                Visit& visit) {
+  const Services& s = console.services();
+  const std::optional<std::string> all;
+  const std::optional<DomainState> any;
+  Message message;
+  message.domain_value = std::string(core::text::trim(visit.form.text("domain")));
+  auto host = core::normalize_host(message.domain_value);
+  if (message.domain_value.empty() || !host) {
+    message.error = "Enter the removed domain whose quarantine to lift, e.g. shop.example.com.";
+    co_return co_await show_admin_domains(console, context, visit, all, any,
+                                          Status::unprocessable_entity, message);
+  }
+  const std::string domain = host->name;
+  auto lifted = co_await console.blocking([&s, &domain]() -> core::Result<void> {
+    auto tx = s.database.begin_platform();
+    if (!tx) {
+      return tx.error();
+    }
+    if (auto done =
+            storage::domains::lift_quarantine(*tx, domain, "quarantine lifted by an administrator");
+        !done) {
+      return done.error();
+    }
+    return tx->commit();
+  });
+  if (!lifted) {
+    if (lifted.error().code != core::Errc::not_found) {
+      co_return console.failure(context, visit, lifted.error());
+    }
+    message.error = refusal(lifted.error());
+    co_return co_await show_admin_domains(console, context, visit, all, any, Status::not_found,
+                                          message);
+  }
+  co_return redirect(Status::see_other, visit.url("/domains?lifted=" + domain));
 }
 
 // The routes' handlers: the shared actions, each for its console.
@@ -1157,6 +1214,8 @@ void add_domain_pages(http::Router& router, const std::shared_ptr<const Console>
   // Before /admin/domains/{domain}: the first matching route serves.
   router.add(admin, verb::get, "/admin/domains/health",
              gated(console, Role::admin, &admin_domain_health));
+  router.add(admin, verb::post, "/admin/domains/quarantine",
+             gated(console, Role::admin, &admin_lift_quarantine));
   router.add(admin, verb::get, "/admin/domains/{domain}",
              gated(console, Role::admin, &admin_domain));
   router.add(admin, verb::get, "/admin/stores/{code}/domains",

@@ -122,6 +122,8 @@ constexpr Row kRows[] = {
   {A, POST, "/admin/domains/{domain}/remove", "/admin/domains/no-such.example/remove", "",
    {401, 401, 401, 401, 404}},
   {A, GET,  "/admin/domains/health", "/admin/domains/health", "", {302, 302, 302, 302, 200}},
+  {A, POST, "/admin/domains/quarantine", "/admin/domains/quarantine", "domain=",
+   {401, 401, 401, 401, 422}},
   {A, GET,  "/admin/domains/{domain}", "/admin/domains/no-such.example", "",
    {302, 302, 302, 302, 404}},
   {A, POST, "/admin/domains/{domain}/primary", "/admin/domains/no-such.example/primary",

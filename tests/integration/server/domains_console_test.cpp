@@ -212,6 +212,13 @@ TEST_P(DomainsConsoleTest, ARecordAddedLateIsFoundOnTheNextCheck) {
 }
 
 TEST_P(DomainsConsoleTest, ADomainOfAnotherStoreIsAConflict) {
+  {
+    // Verified: a pending claim of another store blocks nobody (see the test after this one).
+    auto tx = server_->database().begin_platform();
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(storage::domains::mark_verified(*tx, "taken.example.com"));
+    ASSERT_TRUE(tx->commit());
+  }
   const ConsoleSession session = owner();
   auto taken = session.post("/domains", "domain=TAKEN.example.com");
   EXPECT_EQ(status(taken), 409U);
@@ -226,6 +233,73 @@ TEST_P(DomainsConsoleTest, ADomainOfAnotherStoreIsAConflict) {
   auto still = storage::domains::find_any(*tx, "taken.example.com");
   ASSERT_TRUE(still && *still);
   EXPECT_EQ((*still)->store_code, "bravo");
+}
+
+TEST_P(DomainsConsoleTest, AnotherStoresPendingClaimDoesNotBlockButTheHttpCheckNeedsTheTxtRecord) {
+  const ConsoleSession session = owner();
+  // Bravo holds taken.example.com pending: alpha starts its own claim, with its own token.
+  ASSERT_EQ(status(session.post("/domains", "domain=taken.example.com")), 303U);
+  std::string alpha_token;
+  {
+    auto tx = server_->database().begin_platform();
+    ASSERT_TRUE(tx);
+    auto own = storage::domains::find_claim(*tx, "taken.example.com", alpha_.id);
+    ASSERT_TRUE(own && *own);
+    alpha_token = (*own)->record.verification_token;
+    EXPECT_NE(alpha_token, token_of("taken.example.com")) << "bravo's claim keeps its token";
+  }
+  // The name is contested: the HTTP token proves only that it points here. Refused, saying so.
+  auto http = session.post("/domains/taken.example.com/verify", "method=http");
+  EXPECT_EQ(status(http), 409U);
+  EXPECT_NE(http.body().find("The HTTP check cannot verify taken.example.com"), std::string::npos)
+      << http.body();
+  EXPECT_NE(http.body().find("_orion-verify.taken.example.com = orion-verify=" + alpha_token),
+            std::string::npos)
+      << http.body();
+  // The TXT record with alpha's token takes the name over from bravo's pending claim.
+  ASSERT_TRUE(dns_->set_txt("_orion-verify.taken.example.com", {"orion-verify=" + alpha_token}));
+  ASSERT_EQ(status(session.post("/domains/taken.example.com/verify", "method=dns")), 303U);
+  EXPECT_EQ(shop_on("taken.example.com").result_int(), 200);
+  auto tx = server_->database().begin_platform();
+  ASSERT_TRUE(tx);
+  auto bravo_claim = storage::domains::find_claim(*tx, "taken.example.com", bravo_.id);
+  ASSERT_TRUE(bravo_claim);
+  EXPECT_FALSE(*bravo_claim) << "bravo's pending claim ended";
+}
+
+TEST_P(DomainsConsoleTest, AnAdminLiftsTheQuarantineOfADomainAnAdminRemoved) {
+  {
+    auto tx = server_->database().begin_platform();
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(storage::domains::mark_verified(*tx, "taken.example.com"));
+    ASSERT_TRUE(tx->commit());
+  }
+  const ConsoleSession admin_session = admin();
+  auto listed = admin_session.get("/domains");
+  EXPECT_NE(listed.body().find("No store, this one included, can add it for 30 days"),
+            std::string::npos)
+      << listed.body();
+  ASSERT_EQ(status(admin_session.post("/domains/taken.example.com/remove", "")), 303U);
+  const ConsoleSession session = owner();
+  EXPECT_EQ(status(session.post("/domains", "domain=taken.example.com")), 409U);
+
+  EXPECT_EQ(status(admin_session.post("/domains/quarantine", "domain=")), 422U);
+  EXPECT_EQ(status(admin_session.post("/domains/quarantine", "domain=free.example.com")), 404U);
+  auto lifted = admin_session.post("/domains/quarantine", "domain=Taken.Example.com");
+  ASSERT_EQ(status(lifted), 303U);
+  auto notice = admin_session.get("/domains?lifted=taken.example.com");
+  EXPECT_NE(notice.body().find("The quarantine of taken.example.com is lifted"), std::string::npos);
+  EXPECT_EQ(status(session.post("/domains", "domain=taken.example.com")), 303U);
+  auto tx = server_->database().begin_platform();
+  ASSERT_TRUE(tx);
+  auto history = storage::domains::events_any(*tx, "taken.example.com");
+  ASSERT_TRUE(history);
+  bool recorded = false;
+  for (const auto& e : *history) {
+    recorded = recorded ||
+               (e.store_id == bravo_.id && e.reason == "quarantine lifted by an administrator");
+  }
+  EXPECT_TRUE(recorded) << "the lift is in the history of the store it was removed from";
 }
 
 TEST_P(DomainsConsoleTest, InvalidDomainsAreRefusedWithTheirReason) {
@@ -486,7 +560,13 @@ TEST_P(DomainsConsoleTest, TheLimitAndAnotherStoresQuarantineAreRefusedWithTheir
   EXPECT_NE(listed.body().find("No other store can add it for 30 days"), std::string::npos);
   ASSERT_EQ(status(session.post("/domains/three.example.com/remove", "")), 303U);
 
-  // Bravo's domain removed by an admin is held back from alpha.
+  // Bravo's domain, once verified, removed by an admin is held back from alpha.
+  {
+    auto tx = server_->database().begin_platform();
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(storage::domains::mark_verified(*tx, "taken.example.com"));
+    ASSERT_TRUE(tx->commit());
+  }
   const ConsoleSession admin_session = admin();
   ASSERT_EQ(status(admin_session.post("/domains/taken.example.com/remove", "")), 303U);
   auto held = session.post("/domains", "domain=taken.example.com");

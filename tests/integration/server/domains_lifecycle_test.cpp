@@ -338,6 +338,7 @@ TEST_P(DomainsLifecycleTest, ARemovedNameIsHeldBackFromOtherStoresUntilItsQuaran
   config.domain_quarantine = std::chrono::seconds(2);
   ASSERT_NO_FATAL_FAILURE(start(config));
   add("alpha", "held.example");
+  verify("held.example", R"({"force":true})");  // a domain never verified is not held back
   ASSERT_EQ(call(verb::delete_, "/api/v1/admin/domains/held.example").result_int(), 204);
   auto refused =
       call(verb::post, "/api/v1/admin/stores/bravo/domains", R"({"domain":"held.example"})");
@@ -347,10 +348,38 @@ TEST_P(DomainsLifecycleTest, ARemovedNameIsHeldBackFromOtherStoresUntilItsQuaran
   auto later =
       call(verb::post, "/api/v1/admin/stores/bravo/domains", R"({"domain":"held.example"})");
   EXPECT_EQ(later.result_int(), 201) << later.body();
-  // The name is bravo's now: alpha is refused as for any taken name.
+  // The name is bravo's once verified: alpha is refused as for any taken name.
+  verify("held.example", R"({"force":true})");
   auto taken =
       call(verb::post, "/api/v1/admin/stores/alpha/domains", R"({"domain":"held.example"})");
   EXPECT_EQ(error_code(taken), "domain_taken");
+}
+
+TEST_P(DomainsLifecycleTest, ANeverVerifiedDomainRemovedIsFreeAtOnceAndItsHttpProofCanBeRefused) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  // A pending claim removed (even by an admin) holds nothing back.
+  add("alpha", "never.example");
+  ASSERT_EQ(call(verb::delete_, "/api/v1/admin/domains/never.example").result_int(), 204);
+  add("bravo", "never.example");
+  // Another store's pending claim does not block the name either.
+  const std::string token = add("alpha", "never.example");
+  EXPECT_FALSE(token.empty());
+
+  // www. of another store's verified domain points here, but the HTTP proof is not enough.
+  add("alpha", "brand.example");
+  verify("brand.example", R"({"force":true})");
+  const std::string www = add("bravo", "www.brand.example");
+  ASSERT_TRUE(dns_->set_address("www.brand.example", {"127.0.0.1"}));
+  auto refused =
+      call(verb::post, "/api/v1/admin/domains/www.brand.example/verify", R"({"method":"http"})");
+  EXPECT_EQ(refused.result_int(), 409) << refused.body();
+  EXPECT_EQ(error_code(refused), "txt_verification_required");
+  const auto message = body(refused).at("error").at("message").as_string();
+  EXPECT_TRUE(
+      contains(std::string(message), "_orion-verify.www.brand.example = orion-verify=" + www))
+      << message;
+  EXPECT_EQ(state("www.brand.example"), "pending");
+  EXPECT_EQ(server_->get("www.brand.example", "/shop/").result_int(), 404);
 }
 
 TEST_P(DomainsLifecycleTest, WithoutQuarantineARemovedNameIsFreeAtOnce) {

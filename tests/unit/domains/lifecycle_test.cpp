@@ -201,17 +201,25 @@ class ScriptedVerifier final : public Verifier {
     std::lock_guard lock(mutex_);
     answers_[domain] = std::move(check);
   }
+  // Passes a check only for this token (whichever domain): the record one store created.
+  void pass_token(const std::string& token) {
+    std::lock_guard lock(mutex_);
+    passing_tokens_.push_back(token);
+  }
   // Runs once, while the next check is "in flight": whatever happens meanwhile.
   void during_next_check(std::function<void()> hook) { hook_ = std::move(hook); }
 
   using Verifier::check;
-  Check check(std::string_view domain, std::string_view /*token*/, Method method) const override {
+  Check check(std::string_view domain, std::string_view token, Method method) const override {
     if (hook_) {
       const auto hook = std::exchange(hook_, nullptr);
       hook();
     }
     std::lock_guard lock(mutex_);
     asked_.emplace_back(std::string(domain), method);
+    if (std::find(passing_tokens_.begin(), passing_tokens_.end(), token) != passing_tokens_.end()) {
+      return kPass;
+    }
     const auto found = answers_.find(std::string(domain));
     return found == answers_.end() ? kMissing : found->second;
   }
@@ -225,6 +233,7 @@ class ScriptedVerifier final : public Verifier {
  private:
   mutable std::mutex mutex_;
   std::map<std::string, Check> answers_;
+  std::vector<std::string> passing_tokens_;
   mutable std::vector<std::pair<std::string, Method>> asked_;
   mutable std::function<void()> hook_;
 };
@@ -237,10 +246,18 @@ class LifecycleTest : public BackendTest {
     other_ = make_store("store-b");
   }
 
-  void add(const storage::StoreRecord& store, std::string_view domain) {
+  DomainRecord add(const storage::StoreRecord& store, std::string_view domain) {
     auto tx = tenant(store);
-    must(storage::domains::add(tx, domain));
+    DomainRecord added = must(storage::domains::add(tx, domain));
     must(tx.commit());
+    return added;
+  }
+
+  // One store's history of a name.
+  std::vector<storage::DomainEvent> events_of(const storage::StoreRecord& store,
+                                              std::string_view domain) {
+    auto tx = tenant(store);
+    return must(storage::domains::events(tx, domain));
   }
 
   DomainRecord now_of(std::string_view domain) {
@@ -431,7 +448,8 @@ TEST_P(LifecycleTest, ADomainDetachedLongEnoughIsRemovedAndQuarantined) {
   EXPECT_EQ(removal->from, "detached");
   EXPECT_NE(removal->reason.find("1 day"), std::string::npos) << removal->reason;
   auto tx = tenant(other_);
-  EXPECT_EQ(error_of(storage::domains::add(tx, "shop.example.com")), core::Errc::conflict);
+  EXPECT_EQ(error_of(storage::domains::add(tx, "shop.example.com")),
+            core::Errc::domain_quarantined);
 }
 
 TEST_P(LifecycleTest, AForcedDomainIsNeverSweptAndOwnerChecksDoNotClearIt) {
@@ -516,6 +534,137 @@ TEST_P(LifecycleTest, ACheckOfADomainRemovedMeanwhileIsNotFound) {
 }
 
 ORION_INSTANTIATE_ON_BOTH_BACKENDS(LifecycleTest);
+
+}  // namespace
+}  // namespace orion::domains
+
+namespace orion::domains {
+namespace {
+
+// ---- Claims: expiry, takeover by DNS, and which proof a name needs (issue 14, points 3 and 4) --
+
+TEST_P(LifecycleTest, APendingClaimNeverVerifiedExpiresAndTheNameIsFreeWithoutQuarantine) {
+  add(store_, "squat.example.com");
+  const std::int64_t t = storage::unix_now();
+  const std::int64_t ttl = policy_.pending_ttl.count();
+  Sweep s = sweep_at(t + ttl - 60);
+  EXPECT_EQ(s.expired, 0U);
+  EXPECT_EQ(now_of("squat.example.com").state, DomainState::pending);
+
+  s = sweep_at(t + ttl + 1);
+  EXPECT_EQ(s.expired, 1U);
+  {
+    auto tx = platform();
+    EXPECT_FALSE(must(storage::domains::find_any(tx, "squat.example.com")));
+    EXPECT_FALSE(must(storage::domains::quarantined_until(tx, "squat.example.com", other_.id)))
+        << "a name never verified is not held back";
+  }
+  const auto history = events_of(store_, "squat.example.com");
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history[0].from, "pending");
+  EXPECT_EQ(history[0].to, "removed");
+  EXPECT_NE(history[0].reason.find("not verified within 7 days"), std::string::npos)
+      << history[0].reason;
+  add(other_, "squat.example.com");
+}
+
+TEST_P(LifecycleTest, AnotherStoresPendingClaimDoesNotBlockTheNameAndTheDnsProofTakesItOver) {
+  const DomainRecord squatter = add(store_, "contested.example.com");
+  // Store B adds the name store A holds pending: its own claim, with its own token.
+  const DomainRecord owner = add(other_, "contested.example.com");
+  EXPECT_EQ(owner.state, DomainState::pending);
+  EXPECT_NE(owner.verification_token, squatter.verification_token);
+  EXPECT_EQ(now_of("contested.example.com").store_id, store_.id) << "the oldest claim first";
+
+  // Store A's check finds no record holding its token; store B's record holds B's token.
+  verifier_.pass_token(owner.verification_token);
+  const Verification failed = must(verify(db(), verifier_, policy_, "contested.example.com",
+                                          Method::dns, Trigger::owner, store_.id));
+  EXPECT_FALSE(failed.check.verified());
+  EXPECT_EQ(failed.domain.record.store_id, store_.id);
+  EXPECT_EQ(failed.domain.record.state, DomainState::pending);
+
+  const Verification v = must(verify(db(), verifier_, policy_, "contested.example.com", Method::dns,
+                                     Trigger::owner, other_.id));
+  EXPECT_TRUE(v.check.verified());
+  EXPECT_EQ(v.domain.record.store_id, other_.id);
+  EXPECT_EQ(v.domain.record.state, DomainState::verified);
+  EXPECT_TRUE(routes("contested.example.com"));
+  {
+    auto tx = platform();
+    EXPECT_FALSE(must(storage::domains::find_claim(tx, "contested.example.com", store_.id)))
+        << "store A's pending claim ended";
+    EXPECT_EQ(must(storage::domains::find_any(tx, "contested.example.com"))->record.store_id,
+              other_.id);
+  }
+  const auto lost = events_of(store_, "contested.example.com");
+  ASSERT_FALSE(lost.empty());
+  EXPECT_EQ(lost[0].from, "pending");
+  EXPECT_EQ(lost[0].to, "removed");
+  EXPECT_NE(lost[0].reason.find("another store proved control"), std::string::npos);
+  const auto won = events_of(other_, "contested.example.com");
+  ASSERT_FALSE(won.empty());
+  EXPECT_TRUE(std::any_of(won.begin(), won.end(), [](const storage::DomainEvent& e) {
+    return e.reason.find("took the name over") != std::string::npos;
+  }));
+  // The name is B's now: A can no longer claim it.
+  auto tx = tenant(store_);
+  EXPECT_EQ(error_of(storage::domains::add(tx, "contested.example.com")), core::Errc::domain_taken);
+}
+
+TEST_P(LifecycleTest, TheHttpProofIsRefusedWhereAnotherStoreHasANameOfTheSameRegistrableDomain) {
+  add(store_, "example.co.uk");
+  must(force_verify(db(), "example.co.uk"));
+  const DomainRecord www = add(other_, "www.example.co.uk");
+  verifier_.answer("www.example.co.uk", kPass);
+  const auto refused = verify(db(), verifier_, policy_, "www.example.co.uk", Method::http,
+                              Trigger::owner, other_.id);
+  ASSERT_EQ(error_of(refused), core::Errc::txt_verification_required);
+  EXPECT_NE(refused.error().message.find("_orion-verify.www.example.co.uk"), std::string::npos)
+      << refused.error().message;
+  EXPECT_NE(refused.error().message.find("orion-verify=" + www.verification_token),
+            std::string::npos);
+  EXPECT_TRUE(verifier_.asked().empty()) << "nothing is fetched when the method is refused";
+  EXPECT_EQ(now_of("www.example.co.uk").state, DomainState::pending);
+  // An admin's check is held to the same rule.
+  EXPECT_EQ(
+      error_of(verify(db(), verifier_, policy_, "www.example.co.uk", Method::http, Trigger::admin)),
+      core::Errc::txt_verification_required);
+
+  // Another store's pending claim on a sibling counts too (a contested domain is decided by DNS).
+  add(store_, "shop.pending.co.uk");
+  add(other_, "blog.pending.co.uk");
+  EXPECT_EQ(error_of(verify(db(), verifier_, policy_, "blog.pending.co.uk", Method::http,
+                            Trigger::owner, other_.id)),
+            core::Errc::txt_verification_required);
+
+  // The DNS proof still works; another registrable domain under the same suffix is unaffected.
+  const Verification by_dns = must(verify(db(), verifier_, policy_, "www.example.co.uk",
+                                          Method::dns, Trigger::owner, other_.id));
+  EXPECT_TRUE(by_dns.check.verified());
+  add(other_, "another.co.uk");
+  verifier_.answer("another.co.uk", kPass);
+  const Verification by_http = must(
+      verify(db(), verifier_, policy_, "another.co.uk", Method::http, Trigger::owner, other_.id));
+  EXPECT_TRUE(by_http.check.verified());
+}
+
+TEST_P(LifecycleTest, TheSweepReChecksByDnsAHttpVerifiedNameOnceAnotherStoreClaimsItsDomain) {
+  add(other_, "www.brand.example");
+  verifier_.answer("www.brand.example", kPass);
+  must(verify(db(), verifier_, policy_, "www.brand.example", Method::http, Trigger::owner));
+  ASSERT_EQ(now_of("www.brand.example").verified_by, "http");
+  const std::int64_t later = storage::unix_now() + 5000;
+  sweep_at(later);
+  ASSERT_FALSE(verifier_.asked().empty());
+  EXPECT_EQ(verifier_.asked().back().second, Method::http) << "alone, it keeps its method";
+
+  add(store_, "brand.example");
+  sweep_at(later + 5000);
+  EXPECT_EQ(verifier_.asked().back().first, "www.brand.example");
+  EXPECT_EQ(verifier_.asked().back().second, Method::dns)
+      << "the HTTP proof is not enough once another store claims brand.example";
+}
 
 }  // namespace
 }  // namespace orion::domains

@@ -27,6 +27,10 @@ constexpr Sql kSetQuarantineUntil{"test_lifecycle_set_quarantine_until",
 constexpr Sql kQuarantineRows{"test_lifecycle_quarantine_rows",
                               "SELECT removed_by, held_until - removed_at FROM domain_quarantine "
                               "WHERE domain = $1"};
+constexpr Sql kSetCreatedAt{"test_lifecycle_set_created_at",
+                            "UPDATE store_domains SET created_at = $2 WHERE domain = $1"};
+constexpr Sql kHolders{"test_lifecycle_holders",
+                       "SELECT held_by FROM domain_holders WHERE domain = $1"};
 constexpr Sql kInsertLegacyDomain{
     "test_lifecycle_insert_legacy_domain",
     "INSERT INTO store_domains (store_id, domain, verification_token, is_verified, verified_at, "
@@ -69,9 +73,15 @@ class DomainLifecycleTest : public BackendTest {
     u.last_result = "checked at " + std::to_string(at);
     u.reason = "became " + std::string(to_string(to));
     auto tx = platform();
-    auto applied = must(domains::apply(tx, domain, u));
+    auto applied = must(domains::apply(tx, claimant(tx, domain), domain, u));
     must(tx.commit());
     return applied;
+  }
+
+  // The store of the name's holder (or oldest pending claim); 0 when no store has it.
+  static std::int64_t claimant(PlatformTransaction& tx, std::string_view domain) {
+    const auto claim = must(domains::find_any(tx, domain));
+    return claim ? claim->record.store_id : 0;
   }
 
   // pending -> verified by a passing check at `at`.
@@ -151,7 +161,7 @@ TEST_P(DomainLifecycleTest, AStoreHasAtMostTheConfiguredNumberOfDomains) {
   {
     auto tx = tenant(a);
     const auto third = domains::add(tx, "three.example.com", two);
-    EXPECT_EQ(error_of(third), Errc::conflict);
+    EXPECT_EQ(error_of(third), Errc::domain_limit);
     if (!third) {
       EXPECT_NE(third.error().message.find("at most 2 domains"), std::string::npos)
           << third.error().message;
@@ -169,8 +179,8 @@ TEST_P(DomainLifecycleTest, AStoreHasAtMostTheConfiguredNumberOfDomains) {
 TEST_P(DomainLifecycleTest, ARemovedNameIsHeldBackFromOtherStoresUntilItsQuarantineEnds) {
   const StoreRecord a = make_store("store-a");
   const StoreRecord b = make_store("store-b");
-  add(a, "held.example.com");
-  add(a, "free.example.com");
+  verified(a, "held.example.com", unix_now());
+  verified(a, "free.example.com", unix_now());
   {
     auto tx = tenant(a);
     must(domains::remove(tx, "held.example.com", "removed by the owner", 3600s));
@@ -195,7 +205,7 @@ TEST_P(DomainLifecycleTest, ARemovedNameIsHeldBackFromOtherStoresUntilItsQuarant
   {
     auto tx = tenant(b);
     const auto refused = domains::add(tx, "held.example.com");
-    EXPECT_EQ(error_of(refused), Errc::conflict);
+    EXPECT_EQ(error_of(refused), Errc::domain_quarantined);
     if (!refused) {
       EXPECT_NE(refused.error().message.find("held back until"), std::string::npos)
           << refused.error().message;
@@ -219,7 +229,7 @@ TEST_P(DomainLifecycleTest, ARemovedNameIsHeldBackFromOtherStoresUntilItsQuarant
 TEST_P(DomainLifecycleTest, TheRemovingStoreMayTakeItsNameBackWhichEndsTheQuarantine) {
   const StoreRecord a = make_store("store-a");
   const StoreRecord b = make_store("store-b");
-  add(a, "mine.example.com");
+  verified(a, "mine.example.com", unix_now());
   {
     auto tx = tenant(a);
     must(domains::remove(tx, "mine.example.com", "oops", 3600s));
@@ -238,20 +248,22 @@ TEST_P(DomainLifecycleTest, TheRemovingStoreMayTakeItsNameBackWhichEndsTheQuaran
 TEST_P(DomainLifecycleTest, RemoveAnyRemovesAnyStoresDomainWithEventAndQuarantine) {
   const StoreRecord a = make_store("store-a");
   const StoreRecord b = make_store("store-b");
-  add(a, "gone.example.com");
+  verified(a, "gone.example.com", unix_now());
   {
     auto tx = platform();
-    must(domains::remove_any(tx, "gone.example.com", "removed by an admin", 600s));
-    EXPECT_EQ(error_of(domains::remove_any(tx, "gone.example.com", "again", 600s)),
+    must(domains::remove_any(tx, "gone.example.com", a.id, "removed by an admin", 600s,
+                             domains::Hold::others));
+    EXPECT_EQ(error_of(domains::remove_any(tx, "gone.example.com", a.id, "again", 600s,
+                                           domains::Hold::others)),
               Errc::not_found);
     must(tx.commit());
   }
   const auto history = events(a, "gone.example.com");
-  ASSERT_EQ(history.size(), 2U);
+  ASSERT_EQ(history.size(), 3U);
   EXPECT_EQ(history[0].to, "removed");
   EXPECT_EQ(history[0].reason, "removed by an admin");
   auto tx = tenant(b);
-  EXPECT_EQ(error_of(domains::add(tx, "gone.example.com")), Errc::conflict);
+  EXPECT_EQ(error_of(domains::add(tx, "gone.example.com")), Errc::domain_quarantined);
 }
 
 TEST_P(DomainLifecycleTest, ApplyChangesStateOnlyFromTheExpectedStateAndRecordsTransitions) {
@@ -320,8 +332,8 @@ TEST_P(DomainLifecycleTest, ApplyChangesStateOnlyFromTheExpectedStateAndRecordsT
     u.reason = "checked by an administrator";
     u.record_event = true;
     auto tx = platform();
-    ASSERT_TRUE(must(domains::apply(tx, "shop.example.com", u)));
-    EXPECT_EQ(error_of(domains::apply(tx, "unknown.example.com", u)), Errc::not_found);
+    ASSERT_TRUE(must(domains::apply(tx, a.id, "shop.example.com", u)));
+    EXPECT_EQ(error_of(domains::apply(tx, a.id, "unknown.example.com", u)), Errc::not_found);
     must(tx.commit());
   }
 
@@ -530,6 +542,157 @@ TEST_P(DomainLifecycleTest, MarkVerifiedForcesAnyStateAndRecordsTheEvent) {
   EXPECT_NE(history[0].reason.find("administrator"), std::string::npos);
 }
 
+// ---- Claims (issue 14, point 3) ------------------------------------------------------------
+
+TEST_P(DomainLifecycleTest, RemovingANeverVerifiedDomainHoldsNothingBack) {
+  const StoreRecord a = make_store("store-a");
+  const StoreRecord b = make_store("store-b");
+  add(a, "never.example.com");
+  {
+    auto tx = tenant(a);
+    must(domains::remove(tx, "never.example.com", "removed by the owner", 3600s));
+    must(tx.commit());
+  }
+  {
+    auto tx = platform();
+    EXPECT_TRUE(must(tx.run(kQuarantineRows, {std::string("never.example.com")})).rows.empty());
+  }
+  add(b, "never.example.com");
+  auto tx = platform();
+  must(domains::remove_any(tx, "never.example.com", b.id, "removed by an admin", 3600s,
+                           domains::Hold::everyone));
+  EXPECT_TRUE(must(tx.run(kQuarantineRows, {std::string("never.example.com")})).rows.empty())
+      << "not even an admin's removal of a pending domain holds it back";
+}
+
+TEST_P(DomainLifecycleTest, AnAdminsRemovalHoldsTheNameBackFromEveryStoreUntilAnAdminLiftsIt) {
+  const StoreRecord a = make_store("store-a");
+  const StoreRecord b = make_store("store-b");
+  verified(a, "disputed.example.com", unix_now());
+  {
+    auto tx = platform();
+    must(domains::remove_any(tx, "disputed.example.com", a.id, "removed by an admin", 3600s,
+                             domains::Hold::everyone));
+    must(tx.commit());
+  }
+  for (const StoreRecord* store : {&a, &b}) {
+    auto tx = tenant(*store);
+    const auto refused = domains::add(tx, "disputed.example.com");
+    EXPECT_EQ(error_of(refused), Errc::domain_quarantined) << store->code;
+  }
+  {
+    auto tx = platform();
+    EXPECT_TRUE(must(domains::quarantined_until(tx, "disputed.example.com", a.id)))
+        << "an admin's hold binds the store it was removed from";
+    must(domains::lift_quarantine(tx, "disputed.example.com", "quarantine lifted by an admin"));
+    EXPECT_EQ(error_of(domains::lift_quarantine(tx, "disputed.example.com", "again")),
+              Errc::not_found);
+    EXPECT_EQ(error_of(domains::lift_quarantine(tx, "never-held.example.com", "no")),
+              Errc::not_found);
+    must(tx.commit());
+  }
+  const auto history = events(a, "disputed.example.com");
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history[0].reason, "quarantine lifted by an admin");
+  add(b, "disputed.example.com");
+}
+
+TEST_P(DomainLifecycleTest, SeveralStoresMayClaimAPendingNameAndTheFirstVerifiedTakesIt) {
+  const StoreRecord a = make_store("store-a");
+  const StoreRecord b = make_store("store-b");
+  const StoreRecord c = make_store("store-c");
+  const DomainRecord first = add(a, "wanted.example.com");
+  const DomainRecord second = add(b, "wanted.example.com");
+  add(c, "wanted.example.com");
+  EXPECT_NE(first.verification_token, second.verification_token);
+  {
+    auto tx = tenant(b);
+    EXPECT_EQ(error_of(domains::add(tx, "wanted.example.com")), Errc::domain_taken)
+        << "one claim per store";
+  }
+  const std::int64_t t = unix_now();
+  domains::Update u;
+  u.expected = DomainState::pending;
+  u.state = DomainState::verified;
+  u.verified_by = "dns";
+  u.checked_at = t;
+  u.next_check_at = t + 3600;
+  u.reason = "verified: the TXT record holds the token";
+  {
+    auto tx = platform();
+    ASSERT_TRUE(must(domains::apply(tx, b.id, "wanted.example.com", u)));
+    must(tx.commit());
+  }
+  {
+    auto tx = platform();
+    EXPECT_FALSE(must(domains::find_claim(tx, "wanted.example.com", a.id)));
+    EXPECT_FALSE(must(domains::find_claim(tx, "wanted.example.com", c.id)));
+    const auto holder = must(domains::find_any(tx, "wanted.example.com"));
+    ASSERT_TRUE(holder);
+    EXPECT_EQ(holder->record.store_id, b.id);
+    const auto rows = must(tx.run(kHolders, {std::string("wanted.example.com")})).rows;
+    ASSERT_EQ(rows.size(), 1U);
+    EXPECT_EQ(rows[0].integer(0), b.id);
+    // A's check that was in flight while B won: its claim is gone.
+    EXPECT_EQ(error_of(domains::apply(tx, a.id, "wanted.example.com", u)), Errc::not_found);
+  }
+  for (const StoreRecord* loser : {&a, &c}) {
+    const auto history = events(*loser, "wanted.example.com");
+    ASSERT_EQ(history.size(), 2U) << loser->code;
+    EXPECT_EQ(history[0].from, "pending");
+    EXPECT_EQ(history[0].to, "removed");
+    EXPECT_NE(history[0].reason.find("another store proved control"), std::string::npos);
+    auto tx = tenant(*loser);
+    EXPECT_EQ(error_of(domains::add(tx, "wanted.example.com")), Errc::domain_taken)
+        << "the name is held now";
+  }
+  const auto won = events(b, "wanted.example.com");
+  ASSERT_FALSE(won.empty());
+  EXPECT_NE(won[0].reason.find("took the name over"), std::string::npos) << won[0].reason;
+
+  // The holder lets it go: no longer held; others may claim it (after the quarantine).
+  {
+    auto tx = tenant(b);
+    must(domains::remove(tx, "wanted.example.com", "removed by the owner", 0s));
+    must(tx.commit());
+  }
+  {
+    auto tx = platform();
+    EXPECT_TRUE(must(tx.run(kHolders, {std::string("wanted.example.com")})).rows.empty());
+  }
+  add(a, "wanted.example.com");
+}
+
+TEST_P(DomainLifecycleTest, PendingClaimsOlderThanTheirTimeAreRemovedAndAStoreMayClaimAgain) {
+  const StoreRecord a = make_store("store-a");
+  const StoreRecord b = make_store("store-b");
+  const DomainRecord old = add(a, "stale.example.com");
+  add(b, "fresh.example.com");
+  const std::int64_t t = unix_now();
+  {
+    auto tx = platform();
+    must(tx.run(kSetCreatedAt, {std::string("stale.example.com"), t - 8 * 86400}));
+    must(tx.commit());
+  }
+  // The store's own expired claim starts again, with a new token, when added again.
+  const DomainRecord again = add(a, "stale.example.com");
+  EXPECT_NE(again.verification_token, old.verification_token);
+  EXPECT_GE(again.created_at, t);
+  {
+    auto tx = platform();
+    must(tx.run(kSetCreatedAt, {std::string("stale.example.com"), t - 8 * 86400}));
+    EXPECT_EQ(must(domains::expire_pending(tx, t - 7 * 86400, 100, "removed: not verified")), 1U);
+    EXPECT_FALSE(must(domains::find_any(tx, "stale.example.com")));
+    EXPECT_TRUE(must(domains::find_any(tx, "fresh.example.com"))) << "younger claims stay";
+    EXPECT_TRUE(must(tx.run(kQuarantineRows, {std::string("stale.example.com")})).rows.empty());
+    must(tx.commit());
+  }
+  const auto history = events(a, "stale.example.com");
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history[0].to, "removed");
+  EXPECT_EQ(history[0].reason, "removed: not verified");
+}
+
 ORION_INSTANTIATE_ON_BOTH_BACKENDS(DomainLifecycleTest);
 
 // ---- the upgrade ----------------------------------------------------------------------------
@@ -579,6 +742,21 @@ TEST_P(DomainMigrationTest, DomainsOfVersion3KeepRoutingAsForcedAndPendingOnesSt
   ASSERT_NE(store, nullptr) << "a verified domain stopped routing after the upgrade";
   EXPECT_EQ(store->id, a.id);
   EXPECT_EQ(directory.find_active_by_domain("waiting.example.com"), nullptr);
+  // 0006: the verified name is held (another store cannot add it); the pending one is not.
+  const StoreRecord b = harness.make_store("beta", "Beta");
+  auto tx = harness.tenant(b);
+  EXPECT_EQ(error_of(domains::add(tx, "legacy.example.com")), Errc::domain_taken);
+  must(domains::add(tx, "waiting.example.com"));
+  must(tx.commit());
+  // Rows from before 0006 have no registrable domain: the HTTP-proof rule finds them by name.
+  auto platform_tx = harness.platform();
+  EXPECT_EQ(must(domains::claim_near(platform_tx, b.id, "example.com", 0)),
+            std::optional<std::string>("legacy.example.com"));
+  EXPECT_EQ(must(domains::claim_near(platform_tx, b.id, "legacy.example.com", 0)),
+            std::optional<std::string>("legacy.example.com"));
+  EXPECT_FALSE(must(domains::claim_near(platform_tx, b.id, "example.org", 0)));
+  EXPECT_FALSE(must(domains::claim_near(platform_tx, a.id, "legacy.example.com", 0)))
+      << "a store's own names never count";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DomainMigrationTest,
