@@ -58,7 +58,29 @@ constexpr Sql kInsert{"orders_insert",
                       "VALUES ($1, $2, $3, 'pending', $4, $5, $6, $6) RETURNING id"};
 constexpr Sql kInsertItem{"orders_insert_item",
                           "INSERT INTO order_items (store_id, order_id, product_id, product_name, "
-                          "sku, unit_price_cents, quantity) VALUES ($1, $2, $3, $4, $5, $6, $7)"};
+                          "sku, unit_price_cents, quantity, stock_taken) "
+                          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
+// What an order's items took from stock, to give back when it is cancelled or expires.
+constexpr Sql kTakenStock{"orders_taken_stock",
+                          "SELECT product_id, stock_taken FROM order_items "
+                          "WHERE store_id = $1 AND order_id = $2 AND stock_taken > 0 ORDER BY id"};
+// A product whose stock is no longer tracked gets nothing back.
+constexpr Sql kReturnStock{"orders_return_stock",
+                           "UPDATE products SET stock = stock + $3 WHERE store_id = $1 AND id = $2 "
+                           "AND stock IS NOT NULL"};
+// Pending orders created at or before $2, oldest first, moved to cancelled in one statement:
+// of two sweeps racing (two instances), the second finds them cancelled already and returns
+// none of them, so each order's stock comes back once.
+constexpr Sql kExpire{"orders_expire",
+                      "UPDATE orders SET status = 'cancelled', updated_at = $3 "
+                      "WHERE store_id = $1 AND status = 'pending' AND created_at <= $2 "
+                      "AND id IN (SELECT id FROM orders WHERE store_id = $1 "
+                      "AND status = 'pending' AND created_at <= $2 ORDER BY id LIMIT $4) "
+                      "RETURNING id"};
+constexpr Sql kStoresWithExpired{"orders_stores_with_expired",
+                                 "SELECT DISTINCT store_id FROM orders "
+                                 "WHERE status = 'pending' AND created_at <= $1 "
+                                 "ORDER BY store_id LIMIT $2"};
 constexpr Sql kGet{"orders_get", "SELECT " ORION_ORDER_COLUMNS
                                  " FROM orders o JOIN customers c ON c.store_id = o.store_id "
                                  "AND c.id = o.customer_id WHERE o.store_id = $1 AND o.id = $2"};
@@ -93,6 +115,24 @@ constexpr Sql kSetStatus{"orders_set_status",
 
 Error invalid(std::string message) {
   return core::make_error(core::Errc::invalid_input, std::move(message));
+}
+
+// Gives back what the order's items took from stock. Called only by the transaction that moved
+// the order out of a stock-holding status, so it runs once per order.
+Result<void> return_stock(TenantTransaction& tx, std::int64_t order_id) {
+  auto taken =
+      repository::all_rows(tx.run(kTakenStock, {tx.store_id(), order_id}), [](const Row& row) {
+        return std::pair{row.integer(0), row.integer(1)};
+      });
+  if (!taken) {
+    return taken.error();
+  }
+  for (const auto& [product_id, quantity] : *taken) {
+    if (auto returned = tx.run(kReturnStock, {tx.store_id(), product_id, quantity}); !returned) {
+      return returned.error();
+    }
+  }
+  return {};
 }
 
 Result<std::optional<OrderRecord>> with_items(TenantTransaction& tx,
@@ -133,7 +173,12 @@ Result<OrderRecord> create(TenantTransaction& tx, std::string_view customer_emai
   if (!customer) {
     return customer.error();
   }
-  std::vector<std::pair<ProductRecord, std::int64_t>> picked;
+  struct Picked {
+    ProductRecord product;
+    std::int64_t quantity;
+    std::int64_t stock_taken;
+  };
+  std::vector<Picked> picked;
   std::int64_t total = 0;
   std::string currency;
   for (const auto& [product_id, quantity] : quantities) {
@@ -159,7 +204,8 @@ Result<OrderRecord> create(TenantTransaction& tx, std::string_view customer_emai
       }
     }
     total += (*product)->price_cents * quantity;
-    picked.emplace_back(std::move(**product), quantity);
+    const std::int64_t taken = (*product)->stock ? quantity : 0;
+    picked.push_back(Picked{std::move(**product), quantity, taken});
   }
   auto number = repository::single_row(tx.run(kNextNumber, {tx.store_id()}),
                                        [](const Row& row) { return row.integer(0); });
@@ -176,9 +222,10 @@ Result<OrderRecord> create(TenantTransaction& tx, std::string_view customer_emai
   if (!id) {
     return id.error();
   }
-  for (const auto& [product, quantity] : picked) {
-    if (auto item = tx.run(kInsertItem, {tx.store_id(), *id, product.id, product.name,
-                                         to_value(product.sku), product.price_cents, quantity});
+  for (const auto& [product, quantity, taken] : picked) {
+    if (auto item =
+            tx.run(kInsertItem, {tx.store_id(), *id, product.id, product.name,
+                                 to_value(product.sku), product.price_cents, quantity, taken});
         !item) {
       return item.error();
     }
@@ -273,7 +320,37 @@ Result<OrderRecord> set_status(TenantTransaction& tx, std::int64_t id, std::stri
                                                       " was changed meanwhile; reload it and "
                                                       "try again");
   }
+  // Only this transaction moved the order to cancelled (the update above was conditional on the
+  // status it read, and cancelled is final), so its stock comes back exactly once.
+  if (status == "cancelled") {
+    if (auto returned = return_stock(tx, id); !returned) {
+      return returned.error();
+    }
+  }
   return repository::found(get(tx, id), "order " + std::to_string(id));
+}
+
+Result<std::int64_t> expire_pending(TenantTransaction& tx, std::int64_t created_before,
+                                    std::int64_t limit) {
+  auto expired =
+      repository::all_rows(tx.run(kExpire, {tx.store_id(), created_before, unix_now(), limit}),
+                           [](const Row& row) { return row.integer(0); });
+  if (!expired) {
+    return expired.error();
+  }
+  for (const std::int64_t id : *expired) {
+    if (auto returned = return_stock(tx, id); !returned) {
+      return returned.error();
+    }
+  }
+  return static_cast<std::int64_t>(expired->size());
+}
+
+Result<std::vector<std::int64_t>> stores_with_expired_pending(PlatformTransaction& tx,
+                                                              std::int64_t created_before,
+                                                              std::int64_t limit) {
+  return repository::all_rows(tx.run(kStoresWithExpired, {created_before, limit}),
+                              [](const Row& row) { return row.integer(0); });
 }
 
 }  // namespace orion::storage::orders

@@ -1,6 +1,8 @@
 // A store's orders and their items (tables orders, order_items). An order is created whole in
 // the caller's transaction: the customer, the order with the store's next order number, and
-// one item per line with the product's name and price copied at that moment.
+// one item per line with the product's name and price copied at that moment, and what it took
+// from the product's tracked stock. Cancelling an order (set_status, from any caller) or its
+// expiry (expire_pending) gives exactly that back, once.
 //
 // The order lifecycle (the only status changes set_status makes):
 //   pending   → paid | cancelled
@@ -54,7 +56,20 @@ Result<std::vector<Revenue>> revenue(TenantTransaction& tx);
 
 // Moves an order along the lifecycle. Errc::invalid_input for an unknown status,
 // Errc::not_found for no such order in this store, Errc::conflict for a change the lifecycle
-// does not allow (also when another request changed the status first).
+// does not allow (also when another request changed the status first). Moving to cancelled gives
+// the order's stock back, in the same transaction.
 Result<OrderRecord> set_status(TenantTransaction& tx, std::int64_t id, std::string_view status);
+
+// Unpaid orders do not hold stock for ever: moves up to `limit` pending orders created at or
+// before `created_before` (Unix seconds) to cancelled and gives their stock back; returns how
+// many. Safe with several instances sweeping at once (each order is moved, and its stock given
+// back, by exactly one of them).
+Result<std::int64_t> expire_pending(TenantTransaction& tx, std::int64_t created_before,
+                                    std::int64_t limit);
+// The stores (ids, ascending, at most `limit`) that have pending orders created at or before
+// `created_before`: where the expiry sweep has work. A platform-wide read.
+Result<std::vector<std::int64_t>> stores_with_expired_pending(PlatformTransaction& tx,
+                                                              std::int64_t created_before,
+                                                              std::int64_t limit);
 
 }  // namespace orion::storage::orders

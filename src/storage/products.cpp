@@ -34,9 +34,17 @@ constexpr Sql kList{"products_list",
 constexpr Sql kCount{"products_count",
                      "SELECT COUNT(*) FROM products WHERE store_id = $1 AND deleted_at IS NULL "
                      "AND (is_active OR NOT $2)"};
+// A partial update writes only the columns it changes ($11..$17 say which), so that an edit of the
+// name or the price never writes back a stock it read before a checkout took some: the
+// checkout's decrement (orders.cpp, conditional and atomic) always stands.
 constexpr Sql kUpdate{"products_update",
-                      "UPDATE products SET sku = $3, name = $4, description = $5, "
-                      "price_cents = $6, stock = $7, image_url = $8, is_active = $9, "
+                      "UPDATE products SET sku = CASE WHEN $11 THEN $3 ELSE sku END, "
+                      "name = CASE WHEN $12 THEN $4 ELSE name END, "
+                      "description = CASE WHEN $13 THEN $5 ELSE description END, "
+                      "price_cents = CASE WHEN $14 THEN $6 ELSE price_cents END, "
+                      "stock = CASE WHEN $15 THEN $7 ELSE stock END, "
+                      "image_url = CASE WHEN $16 THEN $8 ELSE image_url END, "
+                      "is_active = CASE WHEN $17 THEN $9 ELSE is_active END, "
                       "updated_at = $10 WHERE store_id = $1 AND id = $2 AND deleted_at IS NULL "
                       "RETURNING " ORION_PRODUCT_COLUMNS};
 constexpr Sql kDelete{"products_delete",
@@ -147,11 +155,16 @@ Result<ProductRecord> update(TenantTransaction& tx, std::int64_t id,
   if (!p) {
     return p.error();
   }
+  // The merged product is checked whole, but only the changed columns are written.
   auto updated = repository::found(
-      repository::optional_row(tx.run(kUpdate, {tx.store_id(), id, to_value(p->sku), p->name,
-                                                p->description, p->price_cents, to_value(p->stock),
-                                                to_value(p->image_url), p->is_active, unix_now()}),
-                               read),
+      repository::optional_row(
+          tx.run(kUpdate, {tx.store_id(), id, to_value(p->sku), p->name, p->description,
+                           p->price_cents, to_value(p->stock), to_value(p->image_url), p->is_active,
+                           unix_now(), changes.sku.has_value(), changes.name.has_value(),
+                           changes.description.has_value(), changes.price_cents.has_value(),
+                           changes.stock.has_value(), changes.image_url.has_value(),
+                           changes.is_active.has_value()}),
+          read),
       "product " + std::to_string(id));
   if (!updated) {
     return sku_conflict(updated.error(), p->sku);

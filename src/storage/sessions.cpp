@@ -23,6 +23,10 @@ constexpr Sql kFind{"sessions_find",
                     "SELECT token_hash, user_id, store_id, kind, csrf_token, data, created_at, "
                     "expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2"};
 constexpr Sql kSave{"sessions_save", "UPDATE sessions SET data = $2 WHERE token_hash = $1"};
+constexpr Sql kReplaceShopper{"sessions_replace_shopper",
+                              "UPDATE sessions SET data = $4 WHERE token_hash = $1 "
+                              "AND store_id = $2 AND kind = 'shopper' AND data = $3 "
+                              "AND expires_at > $5"};
 constexpr Sql kDelete{"sessions_delete", "DELETE FROM sessions WHERE token_hash = $1"};
 constexpr Sql kExpire{"sessions_expire", "DELETE FROM sessions WHERE expires_at <= $1"};
 constexpr Sql kRemoveOthers{"sessions_remove_others",
@@ -59,6 +63,16 @@ Result<void> save_data(PlatformTransaction& tx, std::string_view cookie_value,
                        std::string_view data) {
   return repository::affected_one(tx.run(kSave, {sha256_hex(cookie_value), std::string(data)}),
                                   "the session");
+}
+
+Result<bool> replace_shopper_data(TenantTransaction& tx, std::string_view cookie_value,
+                                  std::string_view expected, std::string_view data) {
+  auto replaced = tx.run(kReplaceShopper, {sha256_hex(cookie_value), tx.store_id(),
+                                           std::string(expected), std::string(data), unix_now()});
+  if (!replaced) {
+    return replaced.error();
+  }
+  return replaced->affected == 1;
 }
 
 Result<void> remove(PlatformTransaction& tx, std::string_view cookie_value) {

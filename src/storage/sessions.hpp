@@ -28,6 +28,12 @@ Result<Created> create(PlatformTransaction& tx, const NewSession& session);
 Result<std::optional<SessionRecord>> find(PlatformTransaction& tx, std::string_view cookie_value);
 Result<void> save_data(PlatformTransaction& tx, std::string_view cookie_value,
                        std::string_view data);
+// The storefront's checkout: in the store's own transaction (the one that creates the order),
+// replaces the data of this store's unexpired shopper session, but only if it still is
+// `expected`. False when it is not (a concurrent checkout consumed the cart first, or the cart
+// changed), and nothing is written: the caller rolls its order back.
+Result<bool> replace_shopper_data(TenantTransaction& tx, std::string_view cookie_value,
+                                  std::string_view expected, std::string_view data);
 Result<void> remove(PlatformTransaction& tx, std::string_view cookie_value);
 // Deletes expired sessions; returns how many.
 Result<std::int64_t> remove_expired(PlatformTransaction& tx);
