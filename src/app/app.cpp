@@ -128,7 +128,9 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
       *app->templates_, *app->verifier_, *app->checks_, c.files_dir, app->log_, c.upload_limit,
       domains::Policy{c.domain_recheck_interval, 0.1, c.domain_grace, c.domain_quarantine,
                       c.domain_remove_detached, c.domain_limit, c.domain_pending_ttl},
-      c.canonical_scheme});
+      c.canonical_scheme,
+      web::ShopLimits{c.order_rate_limit, c.order_rate_window.count(), c.cart_rate_limit,
+                      c.cart_rate_window.count(), c.idempotency_key_ttl.count()}});
 
   app->scheduler_ = std::make_unique<DomainScheduler>(
       app->io_,
@@ -137,10 +139,15 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   app->sessions_ = std::make_unique<SessionSweeper>(
       app->io_,
       SessionSweeper::Parts{*app->database_, app->blocking_, app->log_, c.session_sweep_interval});
+  app->orders_ = std::make_unique<OrderSweeper>(
+      app->io_,
+      OrderSweeper::Parts{*app->database_, app->blocking_, app->log_, c.order_sweep_interval,
+                          c.order_pending_ttl, c.idempotency_key_ttl});
   App* raw = app.get();
   app->metrics_.add_source([raw] { return raw->scheduler_->metrics(); });
   app->metrics_.add_source([raw] { return raw->sessions_->metrics(); });
   app->metrics_.add_source([raw] { return raw->checks_->metrics(); });
+  app->metrics_.add_source([raw] { return raw->orders_->metrics(); });
   app->metrics_.add_source([raw] {
     const auto cache = raw->stores_->stats();
     const auto pool = raw->database_->pool_state();
@@ -258,6 +265,7 @@ void App::shutdown() {
   }
   scheduler_->stop();
   sessions_->stop();
+  orders_->stop();
   boost::asio::co_spawn(
       io_,
       [this]() -> boost::asio::awaitable<void> {
@@ -285,6 +293,7 @@ int App::run() {
   });
   scheduler_->start();
   sessions_->start();
+  orders_->start();
   const unsigned threads = io_threads_of(config_);
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);

@@ -14,6 +14,7 @@
 
 #include "app/config.hpp"
 #include "app/domain_scheduler.hpp"
+#include "app/order_sweeper.hpp"
 #include "app/session_sweeper.hpp"
 #include "core/detection.hpp"
 #include "domains/check_executor.hpp"
@@ -61,6 +62,7 @@ class App {
   [[nodiscard]] const http::Router& router() const noexcept { return *router_; }
   [[nodiscard]] storage::Database& database() noexcept { return *database_; }
   [[nodiscard]] DomainScheduler& domain_scheduler() noexcept { return *scheduler_; }
+  [[nodiscard]] OrderSweeper& order_sweeper() noexcept { return *orders_; }
 
  private:
   App(Config config, std::shared_ptr<spdlog::logger> log);
@@ -87,6 +89,7 @@ class App {
   std::unique_ptr<http::Server> metrics_server_;  // with metrics_listen only
   std::unique_ptr<DomainScheduler> scheduler_;
   std::unique_ptr<SessionSweeper> sessions_;
+  std::unique_ptr<OrderSweeper> orders_;
   std::optional<boost::asio::signal_set> signals_;
   std::atomic<bool> shutting_down_{false};
 };

@@ -160,6 +160,21 @@ constexpr Setting kSettings[] = {
      ORION_NUMBER(domain_check_queue, std::size_t)},
     {"domain_checks_per_store", "domain checks of one store admitted at once (more: 429)",
      ORION_NUMBER(domain_checks_per_store, std::size_t)},
+    // The storefront's orders and stock.
+    {"order_pending_ttl_s", "an unpaid order is cancelled and its stock given back after this",
+     ORION_SECONDS(order_pending_ttl)},
+    {"order_sweep_interval_s", "how often unpaid orders are expired (seconds; 0: never)",
+     ORION_SECONDS(order_sweep_interval)},
+    {"order_rate_limit", "orders one client may place per order_rate_window_s (0: no limit)",
+     ORION_NUMBER(order_rate_limit, std::int64_t)},
+    {"order_rate_window_s", "the window of order_rate_limit (seconds)",
+     ORION_SECONDS(order_rate_window)},
+    {"cart_rate_limit", "cart changes one client may make per cart_rate_window_s (0: no limit)",
+     ORION_NUMBER(cart_rate_limit, std::int64_t)},
+    {"cart_rate_window_s", "the window of cart_rate_limit (seconds)",
+     ORION_SECONDS(cart_rate_window)},
+    {"idempotency_key_ttl_s", "how long an Idempotency-Key of the order API is remembered",
+     ORION_SECONDS(idempotency_key_ttl)},
 };
 constexpr std::size_t kSettingCount = std::size(kSettings);
 
@@ -216,6 +231,28 @@ std::optional<Problem> check_domains(const Config& config) {
   }
   if (config.canonical_scheme != "https" && config.canonical_scheme != "http") {
     return Problem{"canonical_scheme", "'" + config.canonical_scheme + "' is not https|http"};
+  }
+  return std::nullopt;
+}
+
+// The storefront's orders and stock.
+std::optional<Problem> check_orders(const Config& config) {
+  for (const auto& [name, value] :
+       {std::pair{"order_pending_ttl_s", config.order_pending_ttl.count()},
+        std::pair{"order_rate_window_s", config.order_rate_window.count()},
+        std::pair{"cart_rate_window_s", config.cart_rate_window.count()},
+        std::pair{"idempotency_key_ttl_s", config.idempotency_key_ttl.count()}}) {
+    if (value <= 0) {
+      return Problem{name, "must be positive"};
+    }
+  }
+  for (const auto& [name, value] :
+       {std::pair{"order_sweep_interval_s", config.order_sweep_interval.count()},
+        std::pair{"order_rate_limit", config.order_rate_limit},
+        std::pair{"cart_rate_limit", config.cart_rate_limit}}) {
+    if (value < 0) {
+      return Problem{name, "must not be negative"};
+    }
   }
   return std::nullopt;
 }
@@ -321,6 +358,9 @@ std::optional<Problem> check(const Config& config) {
   }
   if (config.dns_timeout.count() <= 0 || config.dns_timeout.count() > 60'000) {
     return Problem{"dns_timeout_ms", "must be 1..60000"};
+  }
+  if (auto problem = check_orders(config)) {
+    return problem;
   }
   return check_domains(config);
 }

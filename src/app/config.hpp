@@ -66,6 +66,15 @@ struct Config {
   std::size_t domain_check_threads = 4;     // domain_check_threads: checks running at once
   std::size_t domain_check_queue = 64;      // domain_check_queue: checks admitted at once
   std::size_t domain_checks_per_store = 2;  // domain_checks_per_store: of one store at once
+  // The storefront's orders and stock (docs/CONFIG.md): unpaid orders give their stock back
+  // after order_pending_ttl_s; order creation and cart writes are rate-limited per client.
+  std::chrono::seconds order_pending_ttl{48 * 3600};    // order_pending_ttl_s
+  std::chrono::seconds order_sweep_interval{300};       // order_sweep_interval_s: 0 = never
+  std::int64_t order_rate_limit = 10;                   // order_rate_limit: per window; 0 = off
+  std::chrono::seconds order_rate_window{600};          // order_rate_window_s
+  std::int64_t cart_rate_limit = 120;                   // cart_rate_limit: per window; 0 = off
+  std::chrono::seconds cart_rate_window{600};           // cart_rate_window_s
+  std::chrono::seconds idempotency_key_ttl{24 * 3600};  // idempotency_key_ttl_s
 };
 
 // Checks every setting; the first problem as "setting: what is wrong".

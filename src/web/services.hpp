@@ -25,6 +25,18 @@ namespace orion::web {
 
 class Templates;
 
+// The storefront's protections against stock draining and double orders (docs/CONFIG.md): per
+// client (http::client_key), order creation and cart writes are counted in the database
+// (storage::rate_limit) and refused with 429 beyond `*_limit` per `*_window_s` (a limit of 0:
+// unlimited); an Idempotency-Key of the order API is remembered `idempotency_key_ttl_s`.
+struct ShopLimits {
+  std::int64_t order_limit = 10;
+  std::int64_t order_window_s = 600;
+  std::int64_t cart_limit = 120;
+  std::int64_t cart_window_s = 600;
+  std::int64_t idempotency_key_ttl_s = 24 * 3600;
+};
+
 struct Services {
   storage::Database& database;
   boost::asio::thread_pool& blocking;
@@ -44,6 +56,7 @@ struct Services {
   std::string canonical_scheme = "https";        // of absolute URLs on a store's primary domain
   // /metrics on the main listener; off when it has a listener of its own (metrics_listen).
   bool metrics_on_main_listener = true;
+  ShopLimits shop;  // storefront rate limits, idempotency keys
 };
 
 }  // namespace orion::web
