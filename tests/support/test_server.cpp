@@ -167,4 +167,9 @@ std::string cookie_value(const HttpResponse& response, const std::string& name) 
   return {};
 }
 
+Headers from_origin(const std::string& host, Headers headers) {
+  headers.emplace_back("Origin", "http://" + host);
+  return headers;
+}
+
 }  // namespace orion::testing

@@ -78,6 +78,9 @@ std::string hidden_field(const std::string& body, const std::string& name);
 // The storefront's CSRF token: the first hidden csrf_token field of a page ("" when none).
 std::string csrf_of(const std::string& html);
 bool contains(const std::string& text, const std::string& part);
+// `headers` plus the Origin a browser sends with a form posted from a page of `host` (the test
+// client's requests carry no port in Host): storefront forms need it (http/same_origin.hpp).
+Headers from_origin(const std::string& host, Headers headers = {});
 
 }  // namespace orion::testing
 

@@ -151,18 +151,29 @@ struct ProductForm {
   std::string sku;
   std::string stock;
   bool is_active = true;
+  // The stock the edit form showed, "v:" + the stock field as rendered ("v:" when untracked): an
+  // edit whose stock field still says that leaves the stock alone, so that saving the name or the
+  // price never writes back a stock that checkouts have lowered since the page was loaded.
+  std::string stock_shown;
 
   static ProductForm of(const http::Form& form) {
-    return ProductForm{form.text("name"), form.text("price"), form.text("description"),
-                       form.text("sku"),  form.text("stock"), form.text("is_active") == "1"};
+    return ProductForm{form.text("name"),       form.text("price"), form.text("description"),
+                       form.text("sku"),        form.text("stock"), form.text("is_active") == "1",
+                       form.text("stock_shown")};
   }
   static ProductForm of(const storage::ProductRecord& product) {
-    return ProductForm{product.name,
-                       price_text(product.price_cents),
-                       product.description,
-                       product.sku.value_or(""),
-                       product.stock ? std::to_string(*product.stock) : "",
-                       product.is_active};
+    std::string stock = product.stock ? std::to_string(*product.stock) : "";
+    std::string shown = "v:" + stock;
+    return ProductForm{product.name,        price_text(product.price_cents),
+                       product.description, product.sku.value_or(""),
+                       std::move(stock),    product.is_active,
+                       std::move(shown)};
+  }
+
+  // Whether the owner changed the stock field (always, for a form that did not say what it
+  // showed).
+  [[nodiscard]] bool stock_edited() const {
+    return !stock_shown.starts_with("v:") || trimmed(stock_shown.substr(2)) != trimmed(stock);
   }
 };
 
@@ -265,6 +276,7 @@ Response product_form(const Console& console, const RequestContext& context, con
   data.set("description", form.description);
   data.set("sku", form.sku);
   data.set("stock", form.stock);
+  data.set("stock_shown", form.stock_shown);
   data.set("is_active", form.is_active);
   for (const auto& [field, message] : errors.fields) {
     data.set(field + "_error", message);
@@ -465,7 +477,9 @@ asio::awaitable<Response> update_product(const Console& console, Request&, Reque
   changes.price_cents = checked.product.price_cents;
   changes.description = checked.product.description;
   changes.sku = checked.product.sku;
-  changes.stock = checked.product.stock;
+  if (form.stock_edited()) {
+    changes.stock = checked.product.stock;
+  }
   changes.is_active = checked.product.is_active;
   const Services& s = console.services();
   const std::int64_t id = current.id;

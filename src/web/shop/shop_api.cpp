@@ -1,8 +1,11 @@
 // The storefront's JSON API under /shop/api/ (DESIGN.md §4): the same products the pages show,
-// and guest orders {"customer_email","items":[{"product_id","quantity"}]} → 201 with the order.
+// and guest orders {"customer_email","items":[{"product_id","quantity"}]} → 201 with the order,
+// rate-limited per client (429, Retry-After) and idempotent with an Idempotency-Key header (the
+// same key and body → the same order, 200; the same key with another body → 422).
 // Public (no token): it sees exactly what the store's shoppers see, in the store the request
 // resolved to. Errors use the API's shape, naming the field at fault.
 #include <algorithm>
+#include <boost/beast/http/field.hpp>
 #include <boost/json.hpp>
 #include <charconv>
 #include <limits>
@@ -13,8 +16,10 @@
 #include "http/error_status.hpp"
 #include "http/offload.hpp"
 #include "http/query.hpp"
+#include "storage/idempotency_keys.hpp"
 #include "storage/orders.hpp"
 #include "storage/products.hpp"
+#include "storage/secrets.hpp"
 #include "web/api/api_call.hpp"
 #include "web/canonical_url.hpp"
 #include "web/shop/shop.hpp"
@@ -61,6 +66,19 @@ json::object public_order(const storage::OrderRecord& order, std::string url) {
   }
   object["items"] = std::move(items);
   return object;
+}
+
+// The order a replayed Idempotency-Key made.
+Outcome<storage::OrderRecord> stored_order(storage::TenantTransaction& tx, std::int64_t id) {
+  auto order = storage::orders::get(tx, id);
+  if (!order) {
+    return api::failure_of(order.error());
+  }
+  if (!*order) {
+    return api::failure_of(
+        core::make_error(core::Errc::internal, "the order of an idempotency key is gone"));
+  }
+  return std::move(**order);
 }
 
 // A query parameter as an integer in [min, max]; none when absent, 422 naming it otherwise.
@@ -200,8 +218,30 @@ Outcome<std::vector<storage::OrderLine>> order_lines(const json::object& body) {
   return lines;
 }
 
+// 429 with Retry-After when the client placed too many orders.
+Response too_many_orders(std::int64_t retry_after) {
+  Response response = api::respond(Failure{Status::too_many_requests,
+                                           "rate_limited",
+                                           rate_limit_message(Limited::order, retry_after),
+                                           {}});
+  response.set(boost::beast::http::field::retry_after, std::to_string(retry_after));
+  return response;
+}
+
 Outcome<Response> create_order(const Services& s, const Request& request,
                                const RequestContext& context) {
+  auto wait = rate_limited(s, context, Limited::order);
+  if (!wait) {
+    return api::failure_of(wait.error());
+  }
+  if (*wait > 0) {
+    return too_many_orders(*wait);
+  }
+  // Idempotency-Key (DESIGN.md §7): the same key and body get the order the first request made.
+  std::optional<std::string> key;
+  if (const auto header = request.find("Idempotency-Key"); header != request.end()) {
+    key = std::string(core::text::trim(header->value()));
+  }
   auto body = api::json_body(request);
   if (!body) {
     return body.error();
@@ -223,6 +263,34 @@ Outcome<Response> create_order(const Services& s, const Request& request,
   auto tx = s.database.begin(*storage::TenantScope::of(*context.resolution));
   if (!tx) {
     return api::failure_of(tx.error());
+  }
+  const auto order_url = [&](const storage::OrderRecord& order) {
+    return canonical_store_url(s, request, context, "/shop/orders/" + order.order_number);
+  };
+  if (key) {
+    // Claimed in the transaction that creates the order: a concurrent request with the same key
+    // waits for this one and then finds its order.
+    auto claim = storage::idempotency_keys::claim(*tx, *key, storage::sha256_hex(request.body()),
+                                                  s.shop.idempotency_key_ttl_s);
+    if (!claim) {
+      if (claim.error().code == core::Errc::invalid_input) {
+        return api::invalid_field("Idempotency-Key", claim.error().message);
+      }
+      return api::failure_of(claim.error());
+    }
+    if (claim->kind == storage::idempotency_keys::Claim::Kind::reused) {
+      return Failure{Status::unprocessable_entity, "idempotency_key_reused",
+                     "this Idempotency-Key was already used with another request body; use a new "
+                     "key for a new order",
+                     "Idempotency-Key"};
+    }
+    if (claim->kind == storage::idempotency_keys::Claim::Kind::replay) {
+      auto earlier = stored_order(*tx, *claim->order_id);
+      if (!earlier) {
+        return earlier.error();
+      }
+      return api::json_response(Status::ok, public_order(*earlier, order_url(*earlier)));
+    }
   }
   // Each product must be an active product of this store: a product of another store is not
   // found in this store's scope, and the order is refused whole.
@@ -246,13 +314,15 @@ Outcome<Response> create_order(const Services& s, const Request& request,
     }
     return api::failure_of(error);
   }
+  if (key) {
+    if (auto completed = storage::idempotency_keys::complete(*tx, *key, order->id); !completed) {
+      return api::failure_of(completed.error());
+    }
+  }
   if (auto committed = tx->commit(); !committed) {
     return api::failure_of(committed.error());
   }
-  return api::json_response(
-      Status::created,
-      public_order(
-          *order, canonical_store_url(s, request, context, "/shop/orders/" + order->order_number)));
+  return api::json_response(Status::created, public_order(*order, order_url(*order)));
 }
 
 using ApiWork = Outcome<Response> (*)(const Services&, const Request&, const RequestContext&,

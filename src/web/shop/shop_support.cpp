@@ -12,6 +12,7 @@
 
 #include "core/text.hpp"
 #include "http/error_status.hpp"
+#include "storage/rate_limit.hpp"
 #include "storage/sessions.hpp"
 #include "web/shop/theme_view.hpp"
 #include "web/templates.hpp"
@@ -344,16 +345,50 @@ void set_cart_cookie(Response& response, const http::RequestContext& context,
   response.insert(beast_http::field::set_cookie, cookie);
 }
 
-bool csrf_matches(const CartSession& session, std::string_view submitted) {
-  const std::string& expected = session.record.csrf_token;
-  if (expected.empty() || submitted.size() != expected.size()) {
-    return false;
+core::Result<std::int64_t> rate_limited(const Services& services,
+                                        const http::RequestContext& context, Limited what) {
+  const ShopLimits& limits = services.shop;
+  const storage::rate_limit::Policy policy =
+      what == Limited::order
+          ? storage::rate_limit::Policy{"shop_orders", limits.order_limit, limits.order_window_s}
+          : storage::rate_limit::Policy{"shop_cart", limits.cart_limit, limits.cart_window_s};
+  if (!policy.enabled()) {
+    return 0;
   }
-  unsigned char difference = 0;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    difference |= static_cast<unsigned char>(expected[i] ^ submitted[i]);
+  auto tx = services.database.begin_platform();
+  if (!tx) {
+    return tx.error();
   }
-  return difference == 0;
+  auto wait = storage::rate_limit::hit(*tx, policy, http::client_key(context));
+  if (!wait) {
+    return wait.error();
+  }
+  if (auto committed = tx->commit(); !committed) {
+    return committed.error();
+  }
+  return *wait;
+}
+
+std::string rate_limit_message(Limited what, std::int64_t retry_after) {
+  const std::int64_t minutes = (retry_after + 59) / 60;
+  std::string message = what == Limited::order ? "Too many orders from your address."
+                                               : "Too many cart changes from your address.";
+  message += " Try again in ";
+  message += retry_after < 60
+                 ? std::to_string(retry_after) + (retry_after == 1 ? " second" : " seconds")
+                 : std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
+  message += '.';
+  return message;
+}
+
+Response too_many_requests_page(const Services& services, const http::RequestContext& context,
+                                Limited what, std::int64_t retry_after) {
+  Response response =
+      message_page(services, context, Status::too_many_requests, "Please slow down",
+                   rate_limit_message(what, retry_after), shop_url(*context.resolution, "/cart"));
+  response.set(beast_http::field::retry_after, std::to_string(retry_after));
+  response.set(beast_http::field::cache_control, "no-store");
+  return response;
 }
 
 }  // namespace orion::web::shop

@@ -1,7 +1,8 @@
 // What the storefront's handlers share (web/shop/): links that keep the routing mode, the page
 // data every page starts from (store name, theme, navigation), HTML responses with their
-// security headers, the themed error pages, money, and the server-side cart: a sessions row of
-// kind "shopper" for one store, found through the `orion_cart` cookie.
+// security headers, the themed error pages, money, the per-client rate limits, and the
+// server-side cart: a sessions row of kind "shopper" for one store, found through the
+// `orion_cart` cookie, begun by the first cart write (no storefront GET writes anything).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -102,7 +103,17 @@ core::Result<void> save_cart(storage::Database& database, const CartSession& ses
 void set_cart_cookie(http::Response& response, const http::RequestContext& context,
                      const CartSession& session);
 
-// True when `submitted` (the form's csrf_token) is the session's token (constant-time).
-bool csrf_matches(const CartSession& session, std::string_view submitted);
+// What the storefront rate-limits per client (http::client_key), each against its ShopLimits.
+enum class Limited : std::uint8_t { order, cart_write };
+// Blocking: counts this request of the client (storage::rate_limit, in the database, so every
+// instance counts the same). 0: go ahead; else the seconds to wait before trying again.
+core::Result<std::int64_t> rate_limited(const Services& services,
+                                        const http::RequestContext& context, Limited what);
+// The sentence for a refused request: "Too many orders from your address. Try again in 5
+// minutes."
+std::string rate_limit_message(Limited what, std::int64_t retry_after);
+// The themed 429 page with Retry-After.
+http::Response too_many_requests_page(const Services& services, const http::RequestContext& context,
+                                      Limited what, std::int64_t retry_after);
 
 }  // namespace orion::web::shop

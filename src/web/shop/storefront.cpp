@@ -1,8 +1,10 @@
 // The storefront's HTML pages (DESIGN.md §4, issue 4 point 3), registered in the SHOP context on
 // clean paths so that each serves all three routing modes: home, the product list and detail,
 // the cart, guest checkout and the order confirmation, the store's custom stylesheet, and the
-// SHOP context's not-found page. Each handler runs whole on the blocking pool (database, then
-// template): the I/O thread only awaits it.
+// SHOP context's not-found page. No GET writes anything or sets a cookie (DESIGN.md §7): a cart
+// session begins at the first cart write; the forms are checked by their origin, not by a token.
+// Each handler runs whole on the blocking pool (database, then template): the I/O thread only
+// awaits it.
 #include <algorithm>
 #include <boost/beast/http/field.hpp>
 #include <cstdint>
@@ -15,8 +17,10 @@
 #include "http/error_status.hpp"
 #include "http/offload.hpp"
 #include "http/query.hpp"
+#include "http/same_origin.hpp"
 #include "storage/orders.hpp"
 #include "storage/products.hpp"
+#include "storage/sessions.hpp"
 #include "web/api/api_call.hpp"
 #include "web/canonical_url.hpp"
 #include "web/shop/shop.hpp"
@@ -54,28 +58,26 @@ Response see_other(std::string location) {
   return response;
 }
 
-Response stale_form(const Services& s, const RequestContext& context) {
-  return message_page(s, context, Status::forbidden, "This form has expired",
-                      "Your cart session is missing or the form was not sent from this shop. "
-                      "Go back, reload the page and try again.",
-                      shop_url(*context.resolution, "/cart"));
-}
-
-// The cart session a storefront form was posted from, when the form carries that session's CSRF
-// token; otherwise none, with the page that refuses the form in `refusal`.
-std::optional<CartSession> posted_cart(const Services& s, const Request& request,
-                                       const RequestContext& context, Response& refusal) {
-  auto session = find_cart(s.database, request, store_id(context));
-  if (!session) {
-    refusal = error_page(s, context, session.error());
-    return std::nullopt;
+// A storefront form POST that may go ahead: sent from this shop (http::is_same_origin: the
+// pages carry no per-visitor token, so that every anonymous shopper gets the same page, and the
+// browser's Sec-Fetch-Site / Origin / Referer say where the form was) and within the client's
+// rate limit. Otherwise the page that refuses it: 403, or 429 with Retry-After.
+std::optional<Response> refuse_form(const Services& s, const Request& request,
+                                    const RequestContext& context, Limited what) {
+  if (!http::is_same_origin(request, context)) {
+    return message_page(s, context, Status::forbidden, "This form was not sent from this shop",
+                        "For your safety the shop only takes forms sent from its own pages. "
+                        "Go back to the shop, reload the page and try again.",
+                        shop_url(*context.resolution, "/cart"));
   }
-  if (!*session ||
-      !csrf_matches(**session, http::form_field(request.body(), "csrf_token").value_or(""))) {
-    refusal = stale_form(s, context);
-    return std::nullopt;
+  auto wait = rate_limited(s, context, what);
+  if (!wait) {
+    return error_page(s, context, wait.error());
   }
-  return std::move(*session);
+  if (*wait > 0) {
+    return too_many_requests_page(s, context, what, *wait);
+  }
+  return std::nullopt;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,7 +154,7 @@ Response products_page(const Services& s, const Request&, const RequestContext& 
   return render_page(s, Status::ok, "shop/products", data);
 }
 
-Response product_page(const Services& s, const Request& request, const RequestContext& context,
+Response product_page(const Services& s, const Request&, const RequestContext& context,
                       const RouteParams& params) {
   const auto id = parse_id(params.get("id"));
   if (!id) {
@@ -173,17 +175,11 @@ Response product_page(const Services& s, const Request& request, const RequestCo
   if (!product || !product->is_active) {
     return not_found_page(s, context, "This shop has no such product.");
   }
-  // The add-to-cart form needs the session's CSRF token, so this page starts a cart session.
-  auto session = find_or_create_cart(s.database, request, store_id(context));
-  if (!session) {
-    return error_page(s, context, session.error());
-  }
+  // The same page for every shopper: the add-to-cart form carries no token and no session is
+  // begun here (a crawler's visit writes nothing); the first cart write begins one.
   mustache::data data = page_data(context, product->name);
   data.set("product", product_data(*context.resolution, *product));
-  data.set("csrf_token", session->record.csrf_token);
-  Response response = render_page(s, Status::ok, "shop/product", data, true);
-  set_cart_cookie(response, context, *session);
-  return response;
+  return render_page(s, Status::ok, "shop/product", data);
 }
 
 // The cart page for `session` (none: an empty cart), with an optional error above it.
@@ -231,9 +227,6 @@ Response cart_view(const Services& s, const RequestContext& context,
   data.set("lines", lines);
   data.set("has_lines", has_lines);
   data.set("total", format_money(total, currency.empty() ? "EUR" : currency));
-  if (session) {
-    data.set("csrf_token", session->record.csrf_token);
-  }
   if (!error.empty()) {
     data.set("error", std::string(error));
   }
@@ -253,10 +246,8 @@ Response cart_page(const Services& s, const Request& request, const RequestConte
 Response cart_add(const Services& s, const Request& request, const RequestContext& context,
                   const RouteParams&) {
   const std::string& form = request.body();
-  Response refusal;
-  auto session = posted_cart(s, request, context, refusal);
-  if (!session) {
-    return refusal;
+  if (auto refused = refuse_form(s, request, context, Limited::cart_write)) {
+    return std::move(*refused);
   }
   const auto product_id = parse_id(http::form_field(form, "product_id").value_or(""));
   if (!product_id) {
@@ -289,6 +280,11 @@ Response cart_add(const Services& s, const Request& request, const RequestContex
                           "That product is not for sale in this shop.");
     }
   }
+  // The first cart write begins the cart session (and sets its cookie).
+  auto session = find_or_create_cart(s.database, request, store_id(context));
+  if (!session) {
+    return error_page(s, context, session.error());
+  }
   CartSession& cart = *session;
   auto line = std::find_if(cart.cart.lines.begin(), cart.cart.lines.end(),
                            [&](const auto& l) { return l.product_id == *product_id; });
@@ -309,24 +305,31 @@ Response cart_add(const Services& s, const Request& request, const RequestContex
   if (auto saved = save_cart(s.database, cart); !saved) {
     return error_page(s, context, saved.error());
   }
-  return see_other(shop_url(*context.resolution, "/cart"));
+  Response response = see_other(shop_url(*context.resolution, "/cart"));
+  set_cart_cookie(response, context, cart);
+  return response;
 }
 
 Response cart_remove(const Services& s, const Request& request, const RequestContext& context,
                      const RouteParams& params) {
-  Response refusal;
-  auto session = posted_cart(s, request, context, refusal);
+  if (auto refused = refuse_form(s, request, context, Limited::cart_write)) {
+    return std::move(*refused);
+  }
+  auto session = find_cart(s.database, request, store_id(context));
   if (!session) {
-    return refusal;
+    return error_page(s, context, session.error());
+  }
+  if (!*session) {
+    return see_other(shop_url(*context.resolution, "/cart"));
   }
   const auto product_id = parse_id(params.get("id"));
-  auto& lines = session->cart.lines;
+  auto& lines = (*session)->cart.lines;
   const auto before = lines.size();
   if (product_id) {
     std::erase_if(lines, [&](const auto& l) { return l.product_id == *product_id; });
   }
   if (lines.size() != before) {
-    if (auto saved = save_cart(s.database, *session); !saved) {
+    if (auto saved = save_cart(s.database, **session); !saved) {
       return error_page(s, context, saved.error());
     }
   }
@@ -336,26 +339,31 @@ Response cart_remove(const Services& s, const Request& request, const RequestCon
 Response checkout(const Services& s, const Request& request, const RequestContext& context,
                   const RouteParams&) {
   const std::string& form = request.body();
-  Response refusal;
-  auto session = posted_cart(s, request, context, refusal);
+  if (auto refused = refuse_form(s, request, context, Limited::order)) {
+    return std::move(*refused);
+  }
+  auto session = find_cart(s.database, request, store_id(context));
   if (!session) {
-    return refusal;
+    return error_page(s, context, session.error());
   }
   const std::string email(core::text::trim(http::form_field(form, "customer_email").value_or("")));
-  CartSession& cart = *session;
-  if (cart.cart.lines.empty()) {
-    return cart_view(s, context, session, Status::unprocessable_entity,
+  if (!*session || (*session)->cart.lines.empty()) {
+    return cart_view(s, context, *session, Status::unprocessable_entity,
                      "Your cart is empty: add a product before checking out.", email);
   }
+  CartSession& cart = **session;
   if (email.empty()) {
-    return cart_view(s, context, session, Status::unprocessable_entity,
+    return cart_view(s, context, *session, Status::unprocessable_entity,
                      "Enter your e-mail address to place the order.", email);
   }
   std::string number;
   std::optional<core::Error> refused;
+  bool consumed_meanwhile = false;
   {
-    // The customer (created if new), the order with the store's next number and its items with
-    // their prices copied: one transaction, all or nothing.
+    // The customer (created if new), the order with the store's next number, its items with
+    // their prices copied, and the cart consumed: one transaction, all or nothing. The cart is
+    // replaced only if it is still the one this request read, so of two submits of one cart
+    // (a double click) exactly one makes an order; the other's order is rolled back.
     auto tx = s.database.begin(scope_of(context));
     if (!tx) {
       return error_page(s, context, tx.error());
@@ -367,21 +375,40 @@ Response checkout(const Services& s, const Request& request, const RequestContex
         return error_page(s, context, order.error());
       }
       refused = order.error();
-    } else if (auto committed = tx->commit(); !committed) {
-      return error_page(s, context, committed.error());
     } else {
-      number = order->order_number;
+      Cart emptied = cart.cart;
+      emptied.lines.clear();
+      emptied.orders.push_back(order->order_number);
+      auto replaced = storage::sessions::replace_shopper_data(*tx, cart.cookie, cart.record.data,
+                                                              serialize_cart(emptied));
+      if (!replaced) {
+        return error_page(s, context, replaced.error());
+      }
+      if (!*replaced) {
+        consumed_meanwhile = true;
+      } else if (auto committed = tx->commit(); !committed) {
+        return error_page(s, context, committed.error());
+      } else {
+        number = order->order_number;
+      }
     }
-  }  // the transaction is gone before the cart page opens its own
+  }  // the transaction is gone (committed or rolled back) before the cart page opens its own
   if (refused) {
-    return cart_view(s, context, session, http::status_of(refused->code), refused->message, email);
+    return cart_view(s, context, *session, http::status_of(refused->code), refused->message, email);
   }
-  cart.cart.lines.clear();
-  cart.cart.orders.push_back(number);
-  if (auto saved = save_cart(s.database, cart); !saved) {
-    // The order stands; only its confirmation page will not recognise this cart.
-    s.log->error("request_id={} order {} placed but the cart was not saved: {}", context.request_id,
-                 number, saved.error().message);
+  if (consumed_meanwhile) {
+    // Another submit of this cart placed the order first: show that order.
+    auto now = find_cart(s.database, request, store_id(context));
+    if (!now) {
+      return error_page(s, context, now.error());
+    }
+    if (*now && (*now)->cart.lines.empty() && !(*now)->cart.orders.empty()) {
+      return see_other(shop_url(*context.resolution, "/orders/" + (*now)->cart.orders.back()));
+    }
+    return cart_view(s, context, *now, Status::conflict,
+                     "Your cart changed while the order was being placed. Check it and place the "
+                     "order again.",
+                     email);
   }
   return see_other(shop_url(*context.resolution, "/orders/" + number));
 }

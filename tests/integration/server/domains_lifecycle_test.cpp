@@ -44,7 +44,6 @@ unsigned short free_port() {
 }
 
 using testing::contains;
-using testing::csrf_of;
 using testing::set_cookie;
 
 class DomainsLifecycleTest : public ::testing::TestWithParam<storage::Backend> {
@@ -488,15 +487,14 @@ TEST_P(DomainsLifecycleTest, TheOrderConfirmationShowsTheCanonicalUrl) {
   const std::string product = std::to_string(alpha_.products[0].id);
   auto page = server_->get("shop.example", "/shop/products/" + product);
   ASSERT_EQ(page.result_int(), 200) << page.body();
-  const std::string cookie = "orion_cart=" + testing::cookie_value(page, "orion_cart");
-  const std::string csrf = csrf_of(page.body());
   auto added = server_->post_form("shop.example", "/shop/cart/items",
-                                  "csrf_token=" + csrf + "&product_id=" + product + "&quantity=1",
-                                  {{"Cookie", cookie}});
+                                  "product_id=" + product + "&quantity=1",
+                                  testing::from_origin("shop.example"));
   ASSERT_EQ(added.result_int(), 303) << added.body();
-  auto placed = server_->post_form("shop.example", "/shop/checkout",
-                                   "csrf_token=" + csrf + "&customer_email=ada%40example.com",
-                                   {{"Cookie", cookie}});
+  const std::string cookie = "orion_cart=" + testing::cookie_value(added, "orion_cart");
+  auto placed =
+      server_->post_form("shop.example", "/shop/checkout", "customer_email=ada%40example.com",
+                         testing::from_origin("shop.example", {{"Cookie", cookie}}));
   ASSERT_EQ(placed.result_int(), 303) << placed.body();
   const std::string location(placed[field::location]);
   auto confirmation = server_->get("shop.example", location, {{"Cookie", cookie}});
@@ -509,11 +507,16 @@ TEST_P(DomainsLifecycleTest, ATrustedProxySaysTheRequestCameOverHttps) {
   app::Config config;
   config.trusted_proxies = "127.0.0.1";
   ASSERT_NO_FATAL_FAILURE(start(config));
-  const std::string product = "/shop/products/" + std::to_string(alpha_.products[0].id);
-  auto proxied = server_->get("alpha.platform.test", product, {{"X-Forwarded-Proto", "https"}});
-  ASSERT_EQ(proxied.result_int(), 200);
+  // The cart cookie (set by the first cart write) is Secure when the proxy says https.
+  const std::string add = "product_id=" + std::to_string(alpha_.products[0].id);
+  auto proxied = server_->post_form(
+      "alpha.platform.test", "/shop/cart/items", add,
+      {{"X-Forwarded-Proto", "https"}, {"Origin", "https://alpha.platform.test"}});
+  ASSERT_EQ(proxied.result_int(), 303) << proxied.body();
   EXPECT_TRUE(contains(set_cookie(proxied), "; Secure")) << set_cookie(proxied);
-  auto plain = server_->get("alpha.platform.test", product);
+  auto plain = server_->post_form("alpha.platform.test", "/shop/cart/items", add,
+                                  testing::from_origin("alpha.platform.test"));
+  ASSERT_EQ(plain.result_int(), 303) << plain.body();
   EXPECT_FALSE(contains(set_cookie(plain), "; Secure")) << set_cookie(plain);
 }
 
@@ -521,9 +524,11 @@ TEST_P(DomainsLifecycleTest, AnyoneElsesXForwardedProtoIsIgnored) {
   app::Config config;
   config.trusted_proxies = "192.0.2.1";
   ASSERT_NO_FATAL_FAILURE(start(config));
-  const std::string product = "/shop/products/" + std::to_string(alpha_.products[0].id);
-  auto claimed = server_->get("alpha.platform.test", product, {{"X-Forwarded-Proto", "https"}});
-  ASSERT_EQ(claimed.result_int(), 200);
+  auto claimed = server_->post_form(
+      "alpha.platform.test", "/shop/cart/items",
+      "product_id=" + std::to_string(alpha_.products[0].id),
+      {{"X-Forwarded-Proto", "https"}, {"Origin", "https://alpha.platform.test"}});
+  ASSERT_EQ(claimed.result_int(), 303) << claimed.body();
   EXPECT_FALSE(contains(set_cookie(claimed), "; Secure")) << set_cookie(claimed);
 }
 
