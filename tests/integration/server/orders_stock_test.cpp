@@ -267,8 +267,8 @@ TEST_P(OrdersStockTest, OrdersAndCartWritesAreRateLimitedPerClient) {
   {
     auto tx = server_->database().begin_platform();
     ASSERT_TRUE(tx);
-    auto counted = storage::rate_limit::hit(
-        *tx, storage::rate_limit::Policy{"shop_orders", 2, 600}, "203.0.113.9");
+    auto counted = storage::rate_limit::hit(*tx, storage::rate_limit::Policy{"shop_orders", 2, 600},
+                                            "203.0.113.9");
     ASSERT_TRUE(counted);
     EXPECT_EQ(*counted, 0);
     ASSERT_TRUE(tx->commit());
