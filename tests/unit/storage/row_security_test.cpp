@@ -15,6 +15,7 @@
 #include "storage/customers.hpp"
 #include "storage/domains.hpp"
 #include "storage/files.hpp"
+#include "storage/idempotency_keys.hpp"
 #include "storage/orders.hpp"
 #include "storage/products.hpp"
 #include "storage/sessions.hpp"
@@ -70,6 +71,11 @@ constexpr std::array kTableCounts{
                {"test_rls_count_domain_events", "SELECT COUNT(*) FROM domain_events"},
                {"test_rls_count_domain_events_of",
                 "SELECT COUNT(*) FROM domain_events "
+                "WHERE store_id = $1"}},
+    TableCount{"idempotency_keys",
+               {"test_rls_count_idempotency_keys", "SELECT COUNT(*) FROM idempotency_keys"},
+               {"test_rls_count_idempotency_keys_of",
+                "SELECT COUNT(*) FROM idempotency_keys "
                 "WHERE store_id = $1"}},
     TableCount{"order_items",
                {"test_rls_count_order_items", "SELECT COUNT(*) FROM order_items"},
@@ -222,7 +228,9 @@ class RowSecurityTest : public ::testing::Test {
       const ProductRecord p =
           must(products::create(tx, new_product("Product of " + store->code, 10)));
       const std::array lines{OrderLine{p.id, 1}};
-      must(orders::create(tx, "buyer@example.com", lines));
+      const OrderRecord order = must(orders::create(tx, "buyer@example.com", lines));
+      must(idempotency_keys::claim(tx, "key-1", std::string(64, 'b'), 3600));
+      must(idempotency_keys::complete(tx, "key-1", order.id));
       must(domains::add(tx, store->code + ".example.com"));
       must(members::put(tx, user, MemberRole::owner));
       must(files::add(tx, "logo.png", "image/png", 1234, std::string(64, 'a')));
