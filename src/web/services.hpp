@@ -54,9 +54,9 @@ struct Services {
   std::uint64_t upload_limit = 5 * 1024 * 1024;  // largest logo or product image (bytes)
   domains::Policy domain_policy;                 // re-checks, grace, quarantine, domains per store
   std::string canonical_scheme = "https";        // of absolute URLs on a store's primary domain
+  ShopLimits shop;                               // storefront rate limits, idempotency keys
   // /metrics on the main listener; off when it has a listener of its own (metrics_listen).
   bool metrics_on_main_listener = true;
-  ShopLimits shop;  // storefront rate limits, idempotency keys
 };
 
 }  // namespace orion::web
