@@ -16,6 +16,7 @@
 #include "storage/domains.hpp"
 #include "storage/files.hpp"
 #include "storage/idempotency_keys.hpp"
+#include "storage/invitations.hpp"
 #include "storage/orders.hpp"
 #include "storage/products.hpp"
 #include "storage/sessions.hpp"
@@ -76,6 +77,11 @@ constexpr std::array kTableCounts{
                {"test_rls_count_idempotency_keys", "SELECT COUNT(*) FROM idempotency_keys"},
                {"test_rls_count_idempotency_keys_of",
                 "SELECT COUNT(*) FROM idempotency_keys "
+                "WHERE store_id = $1"}},
+    TableCount{"store_invitations",
+               {"test_rls_count_store_invitations", "SELECT COUNT(*) FROM store_invitations"},
+               {"test_rls_count_store_invitations_of",
+                "SELECT COUNT(*) FROM store_invitations "
                 "WHERE store_id = $1"}},
     TableCount{"order_items",
                {"test_rls_count_order_items", "SELECT COUNT(*) FROM order_items"},
@@ -234,6 +240,7 @@ class RowSecurityTest : public ::testing::Test {
       must(domains::add(tx, store->code + ".example.com"));
       must(members::put(tx, user, MemberRole::owner));
       must(files::add(tx, "logo.png", "image/png", 1234, std::string(64, 'a')));
+      must(invitations::create(tx, "invitee@example.com", MemberRole::staff, user));
       must(tx.commit());
       auto platform = harness_->platform();
       must(sessions::create(platform, {user, store->id, "store", 3600}));
