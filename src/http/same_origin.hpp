@@ -10,8 +10,11 @@
 //      platform are sibling subdomains of one site; "cross-site" is cross-site.
 //   2. Origin: its host and port must be the request's own (Host); "null" is cross-site.
 //   3. Referer: the same comparison on its origin.
-//   None of them: unknown. The caller refuses it (OWASP recommends blocking: a browser that
-//   sends none of the three on a cross-site POST cannot be told apart from an attack).
+//   None of them: unknown. Every current browser sends Sec-Fetch-Site, and Origin on every
+//   cross-origin POST, so a request with none of them is not a browser's (no victim's cookies
+//   ride on it: no forgery) or one of a browser too old for either. It is accepted (OWASP leaves
+//   the choice open; blocking would break every non-browser client of the public form
+//   contract), and a form that has a token as well still checks it.
 // The scheme is not compared: behind a TLS-terminating proxy that does not say so, the request's
 // own scheme is not known; a page of the same host and port is this server's whatever its scheme.
 #pragma once
@@ -28,9 +31,10 @@ enum class RequestOrigin : std::uint8_t { same_origin, cross_site, unknown };
 
 RequestOrigin request_origin(const Request& request, const RequestContext& context);
 
-// The one rule: only a request known to come from this origin may change state.
-[[nodiscard]] inline bool is_same_origin(const Request& request, const RequestContext& context) {
-  return request_origin(request, context) == RequestOrigin::same_origin;
+// The one rule for cookie-authenticated form posts: refused when the browser says it was sent
+// from another origin (another site, or a sibling store host of the platform).
+[[nodiscard]] inline bool is_cross_site(const Request& request, const RequestContext& context) {
+  return request_origin(request, context) == RequestOrigin::cross_site;
 }
 
 std::string_view to_string(RequestOrigin origin) noexcept;

@@ -479,7 +479,7 @@ std::string_view to_string(Role role) noexcept {
 
 bool pre_session_form_ok(const http::Request& request, const http::RequestContext& context,
                          std::string_view form_csrf) {
-  if (http::request_origin(request, context) == http::RequestOrigin::cross_site) {
+  if (http::is_cross_site(request, context)) {
     return false;
   }
   if (form_csrf.empty()) {

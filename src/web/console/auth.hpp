@@ -103,7 +103,7 @@ core::Result<Attempt> attempt_log_in(storage::Database& database, const Scope& s
 
 // The check of a form posted before there is a session (the login form, an invitation's form):
 // its double-submit token (the orion_csrf cookie equal to the form's `csrf` field), and never a
-// request the browser says is cross-site (http::request_origin). The token alone accepts any
+// request the browser says is cross-site (http::is_cross_site). The token alone accepts any
 // pair a page can plant, and a sibling subdomain of the platform (another store's host) can plant
 // a cookie for the platform host ("cookie tossing"), so a browser's Sec-Fetch-Site / Origin
 // decides where it is sent; a client that sends neither (not a browser) is judged by the token.

@@ -58,13 +58,13 @@ Response see_other(std::string location) {
   return response;
 }
 
-// A storefront form POST that may go ahead: sent from this shop (http::is_same_origin: the
+// A storefront form POST that may go ahead: not sent from elsewhere (http::is_cross_site: the
 // pages carry no per-visitor token, so that every anonymous shopper gets the same page, and the
 // browser's Sec-Fetch-Site / Origin / Referer say where the form was) and within the client's
 // rate limit. Otherwise the page that refuses it: 403, or 429 with Retry-After.
 std::optional<Response> refuse_form(const Services& s, const Request& request,
                                     const RequestContext& context, Limited what) {
-  if (!http::is_same_origin(request, context)) {
+  if (http::is_cross_site(request, context)) {
     return message_page(s, context, Status::forbidden, "This form was not sent from this shop",
                         "For your safety the shop only takes forms sent from its own pages. "
                         "Go back to the shop, reload the page and try again.",
