@@ -4,7 +4,7 @@ SHELL := /bin/bash
 ORION := build/release/src/cli/orion
 CXX_SOURCES = $(shell find src tests fuzz bench -name '*.cpp' -o -name '*.hpp' 2>/dev/null)
 
-.PHONY: all deps build run test format format-check bench fuzz clean
+.PHONY: all deps build run test format format-check bench bench-detection fuzz clean
 
 all: build
 
@@ -36,7 +36,17 @@ format-check: deps
 	@clang-format --dry-run -Werror $(CXX_SOURCES) || \
 	  { echo "make: clang-format would change the files above; run 'make format'" >&2; exit 1; }
 
+# The serving benchmark (bench/serve_bench.py, docs/PERFORMANCE.md "make bench"): orion serve
+# on PostgreSQL and SQLite against nginx serving a copy of its page, W1-W7 and the store series,
+# loopback only, about ten minutes; BENCH_QUICK=1 for a one-minute development run. Results in
+# build/bench/results.md and .csv, the store-series plot in docs/bench-stores.png.
 bench: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release --target orion
+	@python3 bench/serve_bench.py
+
+# The store-detection micro-benchmark (Google Benchmark) of the core's resolution code.
+bench-detection: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release --target detection_bench
 	@build/release/bench/detection_bench --benchmark_repetitions=10 \
