@@ -25,6 +25,9 @@ Settings (environment):
                          io_threads default)
   BENCH_KEEP=1           keep the temporary folder (logs, databases) and print it
   BENCH_PNG=PATH         where the PNG goes (default docs/bench-stores.png; quick: build/bench/)
+  BENCH_ONLY=W1,W3,...   only these workloads (W1..W7, S for the store series, sqlite)
+  BENCH_ORION=PATH       the orion binary (default build/release/src/cli/orion), e.g. to compare
+                         two builds with the same load
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORION = ROOT / "build/release/src/cli/orion"
+ORION = Path(os.environ.get("BENCH_ORION") or ROOT / "build/release/src/cli/orion").resolve()
 PG_SCRIPT = ROOT / "tests/support/postgres_server.sh"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 LUA = ROOT / "bench/wrk/storefront.lua"
@@ -71,8 +74,13 @@ WITH_SQLITE = os.environ.get("BENCH_SQLITE", "1") != "0"
 ORION_ARGS = os.environ.get("BENCH_ORION_ARGS", "").split()
 NGINX_WORKERS = env_int("BENCH_NGINX_WORKERS", os.cpu_count() or 1)
 KEEP = os.environ.get("BENCH_KEEP", "") not in ("", "0")
+ONLY = {w.strip() for w in os.environ.get("BENCH_ONLY", "").split(",") if w.strip()}
 PNG = Path(os.environ.get("BENCH_PNG") or (OUT_DIR / "bench-stores.png" if QUICK
                                            else ROOT / "docs/bench-stores.png"))
+
+
+def wanted(workload: str) -> bool:
+    return not ONLY or workload in ONLY
 
 
 def log(message: str) -> None:
@@ -96,13 +104,17 @@ def proc_stat(pid: int) -> list[str]:
 
 
 def cpu_seconds(pids: list[int]) -> float:
+    """CPU time of the processes and of their children that exited and were waited for: a
+    PostgreSQL backend that ends during a run (an overflow connection closed) moves its time
+    from its own utime + stime to the postmaster's cutime + cstime, so the sum stays whole."""
     total = 0
     for pid in pids:
         try:
             fields = proc_stat(pid)
         except (FileNotFoundError, ProcessLookupError):
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+        # utime, stime, cutime, cstime: fields 14-17 of proc(5)
+        total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
     return total / CLK_TCK
 
 
@@ -448,13 +460,12 @@ def measure(work: Path, workload: str, server: str, port: int, pids, mode: str, 
     out = work / "wrk.json"
     if WARMUP > 0:
         wrk(port, mode, stores, WARMUP, out, shipping)
-    server_pids = pids()
-    database_pids = db_pids() if db_pids else []
-    cpu0 = cpu_seconds(server_pids)
-    db0 = cpu_seconds(database_pids)
+    # The process lists are read again after the run: backends start and end meanwhile.
+    cpu0 = cpu_seconds(pids())
+    db0 = cpu_seconds(db_pids()) if db_pids else 0
     result = wrk(port, mode, stores, DURATION, out, shipping)
-    cpu1 = cpu_seconds(server_pids)
-    db1 = cpu_seconds(database_pids)
+    cpu1 = cpu_seconds(pids())
+    db1 = cpu_seconds(db_pids()) if db_pids else 0
     n = max(result["requests"], 1)
     sockets = result["connect"] + result["read"] + result["write"] + result["timeout"]
     # wrk counts statuses >= 400 as errors; where every answer must be 404 (W5), an error is
@@ -657,8 +668,9 @@ def main() -> int:
         def point(n: int, rows: list[Run]) -> None:
             o = next(r for r in rows if r.server == "orion")
             x = next(r for r in rows if r.server == "nginx")
+            o.rss_mib = orion.rss_mib()
             series.append({"stores": n, "orion_rps": o.rps, "nginx_rps": x.rps,
-                           "rss_mib": orion.rss_mib(), "startup_s": orion.startup_s})
+                           "rss_mib": o.rss_mib, "startup_s": orion.startup_s})
 
         def pair(workload: str, mode: str, n: int, **kw) -> list[Run]:
             rows = [measure(work, workload, "orion", orion.port, orion.pids, mode, n,
@@ -684,45 +696,34 @@ def main() -> int:
                      f"page {len(not_found):,} bytes), {NGINX_WORKERS} worker(s), access log on; "
                      f"orion serve with its defaults (io_threads = cores, access log at info) "
                      f"and the order and cart rate limits off")
-        w1 = pair("W1", "subdomain", 10)
-        point(10, w1)
-        pair("W2", "domain", 10)
-        pair("W3", "path", 10)
-        pair("W5", "unknown", 10, expect_status_errors=True)
+        if wanted("W1") or wanted("S"):
+            point(10, pair("W1", "subdomain", 10))
+        if wanted("W2"):
+            pair("W2", "domain", 10)
+        if wanted("W3"):
+            pair("W3", "path", 10)
+        if wanted("W5"):
+            pair("W5", "unknown", 10, expect_status_errors=True)
 
         token = subprocess.run([str(ORION), "token", "create", "--admin", "--db", pg.owner_url],
                                check=True, capture_output=True, text=True).stdout.strip()
-        status, body = fetch(orion.port, f"store5.{PLATFORM}", "/shop/api/products")
-        listed = json.loads(body)
-        products = (next(v for v in listed.values() if isinstance(v, list))
-                    if isinstance(listed, dict) else listed)
-        product_id = int(products[0]["id"])
-        renamer = Renamer(orion.port, token, 5, product_id)
-        renamer.start()
-        w7 = measure(work, "W7", "orion", orion.port, orion.pids, "subdomain", 10,
-                     db_pids=pg.pids)
-        renamer.stop_event.set()
-        renamer.join()
-        w7.note = (f"{renamer.acknowledged} renames acknowledged (p50 "
-                   f"{percentile(renamer.ack_ms, 50):.1f} ms, p99 "
-                   f"{percentile(renamer.ack_ms, 99):.1f} ms), {renamer.checks} checks, "
-                   f"{renamer.violations} stale or wrong, {renamer.failures} renames refused")
-        if renamer.examples:
-            w7.note += "; e.g. " + "; ".join(renamer.examples)
-        w7.extra = {"violations": renamer.violations}
-        runs.append(w7)
+        if wanted("W7"):
+            runs.append(w7_run(work, orion, pg, token))
 
         # ---- 1,000 stores, then MANY: W4 and W6, then the million
-        steps = sorted({1000, MANY} | ({MAX_STORES} if MAX_STORES > MANY else set()))
+        steps = set()
+        if wanted("S"):
+            steps |= {1000, MANY} | ({MAX_STORES} if MAX_STORES > MANY else set())
+        if wanted("W4") or wanted("W6"):
+            steps.add(MANY)
+        steps = sorted(steps)
         for n in steps:
             grow(n)
             restart(n)
-            workload = "W4" if n == MANY else "S"
-            rows = pair(workload, "subdomain", n)
+            if wanted("S") or wanted("W4"):
+                point(n, pair("W4" if n == MANY else "S", "subdomain", n))
             rss = orion.rss_mib()
-            rows[0].rss_mib = rss
-            point(n, rows)
-            if n == MANY:
+            if n == MANY and wanted("W6"):
                 shipping = order_needs_shipping(orion.port, token)
                 before = pg.count_orders_and_carts()
                 w6 = measure(work, "W6", "orion", orion.port, orion.pids, "mix", n,
@@ -737,7 +738,7 @@ def main() -> int:
                              f"{rss:,.0f} MiB")
 
         # ---- SQLite: W1
-        if WITH_SQLITE:
+        if WITH_SQLITE and wanted("sqlite"):
             orion.stop()
             orion = Orion(work, sqlite_database(work, 10), "sqlite")
             run = measure(work, "W1", "orion-sqlite", orion.port, orion.pids, "subdomain", 10)
@@ -761,10 +762,37 @@ def main() -> int:
     report = table(runs, series, facts)
     (OUT_DIR / "results.md").write_text(report)
     write_csv(runs, OUT_DIR / "results.csv")
-    plot(series, PNG)
+    if len(series) > 1:
+        plot(series, PNG)
     print(report)
-    log(f"wrote {OUT_DIR / 'results.md'}, {OUT_DIR / 'results.csv'} and {PNG}")
+    log(f"wrote {OUT_DIR / 'results.md'}, {OUT_DIR / 'results.csv'}" +
+        (f" and {PNG}" if len(series) > 1 else ""))
     return 0
+
+
+def w7_run(work: Path, orion: Orion, pg: Postgres, token: str) -> Run:
+    """W1's load while the Renamer renames a product of store5 every 100 ms and checks every
+    address of the store after each acknowledged rename."""
+    _, body = fetch(orion.port, f"store5.{PLATFORM}", "/shop/api/products")
+    listed = json.loads(body)
+    products = (next(v for v in listed.values() if isinstance(v, list))
+                if isinstance(listed, dict) else listed)
+    renamer = Renamer(orion.port, token, 5, int(products[0]["id"]))
+    renamer.start()
+    try:
+        run = measure(work, "W7", "orion", orion.port, orion.pids, "subdomain", 10,
+                      db_pids=pg.pids)
+    finally:
+        renamer.stop_event.set()
+        renamer.join()
+    run.note = (f"{renamer.acknowledged} renames acknowledged (p50 "
+                f"{percentile(renamer.ack_ms, 50):.1f} ms, p99 "
+                f"{percentile(renamer.ack_ms, 99):.1f} ms), {renamer.checks} checks, "
+                f"{renamer.violations} stale or wrong, {renamer.failures} renames refused")
+    if renamer.examples:
+        run.note += "; e.g. " + "; ".join(renamer.examples)
+    run.extra = {"violations": renamer.violations}
+    return run
 
 
 def order_needs_shipping(port: int, token: str) -> bool:

@@ -17,7 +17,7 @@ set ytics nomirror
 set y2tics
 set yrange [100:300000]
 set y2range [0:*]
-set key top center horizontal
+set key below horizontal
 set grid ytics
 plot data using 1:3 with linespoints lw 2 pt 7 title "nginx req/s", \
      data using 1:2 with linespoints lw 2 pt 5 title "orion req/s", \
