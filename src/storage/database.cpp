@@ -12,8 +12,9 @@ std::string_view to_string(Backend backend) noexcept {
 }
 
 // A bounded pool with overflow, as SQLAlchemy's QueuePool: `size` connections stay open, up to
-// `max_overflow` more are opened under load and closed when returned. A connection is pinged
-// before it is handed out and replaced if the ping fails (a restarted server).
+// `max_overflow` more are opened under load and closed when returned. No ping before a
+// connection is handed out (a round trip per transaction): a connection that a failed statement
+// marked broken is closed when returned, and Database::begin_on replaces a dead idle one.
 class Pool {
  public:
   explicit Pool(PoolOptions options) : options_(options) {}
@@ -26,17 +27,7 @@ class Pool {
         std::unique_ptr<Connection> connection = std::move(idle_.front());
         idle_.pop_front();
         ++in_use_;
-        lock.unlock();
-        if (connection->ping()) {
-          return Lease(this, std::move(connection));
-        }
-        connection.reset();  // dead (the server restarted): open a fresh one in its place
-        auto fresh = connect();
-        if (!fresh) {
-          release_slot();
-          return fresh.error();
-        }
-        return Lease(this, std::move(*fresh));
+        return Lease(this, std::move(connection), true);
       }
       if (open_ < options_.size + options_.max_overflow) {
         ++open_;
@@ -47,7 +38,7 @@ class Pool {
           release_slot();
           return fresh.error();
         }
-        return Lease(this, std::move(*fresh));
+        return Lease(this, std::move(*fresh), false);
       }
       if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
           open_ >= options_.size + options_.max_overflow) {
@@ -60,8 +51,8 @@ class Pool {
   void release(std::unique_ptr<Connection> connection) {
     std::lock_guard lock(mutex_);
     --in_use_;
-    if (connection == nullptr || open_ > options_.size) {
-      --open_;  // an overflow connection, or a lost one: close it
+    if (connection == nullptr || connection->broken() || open_ > options_.size) {
+      --open_;  // an overflow connection, a broken or a lost one: close it
     } else {
       idle_.push_back(std::move(connection));
     }
@@ -132,31 +123,40 @@ Result<Lease> Database::acquire() {
   return pool_->acquire([this] { return connect(); });
 }
 
-Result<Lease> Database::begin_on(std::optional<std::int64_t> store_id, bool platform) {
-  auto lease = acquire();
-  if (!lease) {
-    return lease.error();
-  }
-  if (auto begun = (*lease)->exec((*lease)->begin_statement()); !begun) {
+Result<Lease> Database::begin_on(std::optional<std::int64_t> store_id, bool platform,
+                                 Access access) {
+  for (;;) {
+    auto lease = acquire();
+    if (!lease) {
+      return lease.error();
+    }
+    auto begun = (*lease)->begin(store_id, platform, access);
+    if (begun) {
+      return lease;
+    }
+    // An idle connection the server dropped since (a restart, pg_terminate_backend): nothing
+    // ran on it, so the transaction opens on the next one; the pool closes this one. Bounded:
+    // each pass drops an idle connection, and a fresh connection's failure is the answer.
+    if ((*lease)->broken() && lease->reused()) {
+      continue;
+    }
+    if (!(*lease)->broken()) {
+      (void)(*lease)->exec("ROLLBACK");
+    }
     return begun.error();
   }
-  if (auto scoped = (*lease)->set_transaction_scope(store_id, platform); !scoped) {
-    (void)(*lease)->exec("ROLLBACK");
-    return scoped.error();
-  }
-  return lease;
 }
 
-Result<TenantTransaction> Database::begin(const TenantScope& scope) {
-  auto lease = begin_on(scope.store_id(), false);
+Result<TenantTransaction> Database::begin(const TenantScope& scope, Access access) {
+  auto lease = begin_on(scope.store_id(), false, access);
   if (!lease) {
     return lease.error();
   }
   return TenantTransaction(std::move(*lease), backend(), scope);
 }
 
-Result<PlatformTransaction> Database::begin_platform() {
-  auto lease = begin_on(std::nullopt, true);
+Result<PlatformTransaction> Database::begin_platform(Access access) {
+  auto lease = begin_on(std::nullopt, true, access);
   if (!lease) {
     return lease.error();
   }
@@ -164,7 +164,7 @@ Result<PlatformTransaction> Database::begin_platform() {
 }
 
 Result<UnscopedTransaction> Database::begin_unscoped() {
-  auto lease = begin_on(std::nullopt, false);
+  auto lease = begin_on(std::nullopt, false, Access::write);
   if (!lease) {
     return lease.error();
   }

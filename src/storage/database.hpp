@@ -5,6 +5,13 @@
 // only from a TenantScope) or for platform-wide work (PlatformTransaction). On PostgreSQL the
 // store id is set per transaction (set_config(..., true)), so a pooled connection can never carry
 // it into the next request, and row-level security enforces it a second time.
+//
+// Round trips (issue 15, point 4): opening a transaction is one round trip, the BEGIN and its
+// tenant settings together; a pooled connection is not pinged before use. A connection whose
+// statement failed with a connection-class error (Errc::unavailable) is marked broken and the
+// pool drops it instead of taking it back; a dead pooled connection found by the opening round
+// trip is dropped and the transaction opened on another one, so a server restart costs the
+// caller nothing.
 #pragma once
 
 #include <chrono>
@@ -27,6 +34,12 @@ using core::Result;
 
 enum class Backend : std::uint8_t { sqlite, postgres };
 
+// What a transaction may do. `read`: PostgreSQL `BEGIN READ ONLY` (the server refuses any
+// write), SQLite a deferred `BEGIN` that takes no write lock (so readers never queue behind a
+// writer) and refuses any statement that would write. `write`: PostgreSQL `BEGIN`, SQLite
+// `BEGIN IMMEDIATE` (two writers wait on the busy timeout instead of one failing on upgrade).
+enum class Access : std::uint8_t { write, read };
+
 std::string_view to_string(Backend backend) noexcept;
 
 // A statement: a stable name (the prepared-statement name) and its text, with parameters
@@ -45,12 +58,13 @@ class Connection {
   virtual Result<QueryResult> run(const Sql& sql, std::span<const Value> params) = 0;
   // Runs trusted SQL without parameters: transaction control and migrations only.
   virtual Result<void> exec(std::string_view sql) = 0;
-  // A cheap round trip proving the connection still works (the pool's pre-ping).
-  virtual bool ping() = 0;
-  // Sets the per-transaction tenant settings; a no-op where the backend has no row security.
-  virtual Result<void> set_transaction_scope(std::optional<std::int64_t> store_id,
-                                             bool platform) = 0;
-  virtual std::string_view begin_statement() const noexcept = 0;
+  // Opens a transaction of `access` with its tenant settings (PostgreSQL: orion.store_id and
+  // orion.platform, local to the transaction; a no-op where the backend has no row security),
+  // in one round trip.
+  virtual Result<void> begin(std::optional<std::int64_t> store_id, bool platform,
+                             Access access) = 0;
+  // True once a statement failed because the connection itself is gone: the pool drops it.
+  [[nodiscard]] virtual bool broken() const noexcept = 0;
 };
 
 struct PoolOptions {
@@ -64,8 +78,8 @@ class Pool;
 // A connection borrowed from the pool; returned when destroyed.
 class Lease {
  public:
-  Lease(Pool* pool, std::unique_ptr<Connection> connection) noexcept
-      : pool_(pool), connection_(std::move(connection)) {}
+  Lease(Pool* pool, std::unique_ptr<Connection> connection, bool reused) noexcept
+      : pool_(pool), connection_(std::move(connection)), reused_(reused) {}
   Lease(Lease&& other) noexcept = default;
   Lease& operator=(Lease&&) = delete;
   Lease(const Lease&) = delete;
@@ -73,10 +87,13 @@ class Lease {
 
   Connection& operator*() const noexcept { return *connection_; }
   Connection* operator->() const noexcept { return connection_.get(); }
+  // Taken from the idle connections rather than opened for this lease: it may have died since.
+  [[nodiscard]] bool reused() const noexcept { return reused_; }
 
  private:
   Pool* pool_;
   std::unique_ptr<Connection> connection_;
+  bool reused_;
 };
 
 class Database;
@@ -153,8 +170,10 @@ class Database {
   // The URL with any password masked, for logs and messages.
   [[nodiscard]] virtual std::string display_url() const = 0;
 
-  Result<TenantTransaction> begin(const TenantScope& scope);
-  Result<PlatformTransaction> begin_platform();
+  // `Access::read` for transactions that only read (the storefront's pages, the store
+  // directory): cheaper on both backends, and a write in one is refused.
+  Result<TenantTransaction> begin(const TenantScope& scope, Access access = Access::write);
+  Result<PlatformTransaction> begin_platform(Access access = Access::write);
   Result<UnscopedTransaction> begin_unscoped();
 
   // Connections open and idle, for /metrics.
@@ -173,7 +192,7 @@ class Database {
  private:
   friend class Lease;
   Result<Lease> acquire();
-  Result<Lease> begin_on(std::optional<std::int64_t> store_id, bool platform);
+  Result<Lease> begin_on(std::optional<std::int64_t> store_id, bool platform, Access access);
   std::unique_ptr<Pool> pool_;
 };
 

@@ -31,6 +31,13 @@ constexpr Sql kList{"products_list",
                     "SELECT " ORION_PRODUCT_COLUMNS
                     " FROM products WHERE store_id = $1 AND deleted_at IS NULL "
                     "AND (is_active OR NOT $2) ORDER BY id DESC LIMIT $3 OFFSET $4"};
+// The catalogue page and the number of products in all in one statement (issue 15, point 4):
+// the window count is taken over every matching row before LIMIT applies.
+constexpr Sql kListWithTotal{"products_list_with_total",
+                             "SELECT " ORION_PRODUCT_COLUMNS
+                             ", COUNT(*) OVER () FROM products WHERE store_id = $1 "
+                             "AND deleted_at IS NULL AND (is_active OR NOT $2) "
+                             "ORDER BY id DESC LIMIT $3 OFFSET $4"};
 constexpr Sql kCount{"products_count",
                      "SELECT COUNT(*) FROM products WHERE store_id = $1 AND deleted_at IS NULL "
                      "AND (is_active OR NOT $2)"};
@@ -130,6 +137,33 @@ Result<std::vector<ProductRecord>> list(TenantTransaction& tx, Page page, bool o
   }
   return repository::all_rows(
       tx.run(kList, {tx.store_id(), only_active, checked_page->limit, checked_page->offset}), read);
+}
+
+Result<ProductPage> list_with_total(TenantTransaction& tx, Page page, bool only_active) {
+  auto checked_page = repository::checked_page(page);
+  if (!checked_page) {
+    return checked_page.error();
+  }
+  auto rows = tx.run(kListWithTotal,
+                     {tx.store_id(), only_active, checked_page->limit, checked_page->offset});
+  if (!rows) {
+    return rows.error();
+  }
+  ProductPage out;
+  out.items.reserve(rows->rows.size());
+  for (const Row& row : rows->rows) {
+    out.items.push_back(read(row));
+    out.total = row.integer(12);
+  }
+  // A page past the end has no row to carry the total: only then a second query.
+  if (out.items.empty() && checked_page->offset > 0) {
+    auto total = count(tx, only_active);
+    if (!total) {
+      return total.error();
+    }
+    out.total = *total;
+  }
+  return out;
 }
 
 Result<std::int64_t> count(TenantTransaction& tx, bool only_active) {

@@ -10,7 +10,7 @@ namespace {
 
 template <class Find>
 core::StorePtr lookup(Database& database, Find find) {
-  auto tx = database.begin_platform();
+  auto tx = database.begin_platform(Access::read);
   if (!tx) {
     return nullptr;
   }
@@ -36,7 +36,7 @@ core::StorePtr DatabaseStoreDirectory::find_active_by_code(std::string_view code
 
 core::Result<std::optional<std::string>> DatabaseStoreDirectory::verification_token(
     std::string_view domain) const {
-  auto tx = database_.begin_platform();
+  auto tx = database_.begin_platform(Access::read);
   if (!tx) {
     return tx.error();
   }

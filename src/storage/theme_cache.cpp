@@ -19,7 +19,7 @@ Result<std::shared_ptr<const Theme>> ThemeCache::get(const core::Store& store) c
     return cached;
   }
   const std::uint64_t generation = generation_.load();
-  auto tx = database_.begin(TenantScope::admin(store));
+  auto tx = database_.begin(TenantScope::admin(store), Access::read);
   if (!tx) {
     return tx.error();
   }

@@ -79,7 +79,7 @@ class PgConnection final : public Connection {
     if (!prepared_.contains(name)) {
       ResultPtr prepared(PQprepare(conn_, name.c_str(), std::string(sql.text).c_str(), 0, nullptr));
       if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
-        return error_of(conn_, prepared.get(), "preparing " + name);
+        return failed(prepared.get(), "preparing " + name);
       }
       prepared_.insert(name);
     }
@@ -101,7 +101,7 @@ class PgConnection final : public Connection {
                                     values.data(), nullptr, nullptr, 0));
     const ExecStatusType status = PQresultStatus(result.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-      return error_of(conn_, result.get(), name);
+      return failed(result.get(), name);
     }
     QueryResult out;
     const int rows = PQntuples(result.get());
@@ -141,39 +141,42 @@ class PgConnection final : public Connection {
     ResultPtr result(PQexec(conn_, std::string(sql).c_str()));
     const ExecStatusType status = PQresultStatus(result.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
-      return error_of(conn_, result.get(), "SQL script");
+      return failed(result.get(), "SQL script");
     }
     return {};
   }
 
-  bool ping() override {
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      return false;
+  // BEGIN and the tenant settings in one simple-query message, one round trip. is_local = true:
+  // the settings end with the transaction, so a pooled connection cannot carry one request's
+  // store into the next. The text holds no user data: the store id is an integer Orion owns,
+  // formatted here, and the platform flag one of two constants.
+  Result<void> begin(std::optional<std::int64_t> store_id, bool platform, Access access) override {
+    std::string sql = access == Access::read ? "BEGIN READ ONLY; " : "BEGIN; ";
+    sql += "SELECT set_config('orion.store_id', '";
+    if (store_id) {
+      sql += std::to_string(*store_id);
     }
-    ResultPtr result(PQexec(conn_, ""));
-    return PQresultStatus(result.get()) == PGRES_EMPTY_QUERY;
+    sql += platform ? "', true), set_config('orion.platform', 'on', true)"
+                    : "', true), set_config('orion.platform', 'off', true)";
+    return exec(sql);
   }
 
-  Result<void> set_transaction_scope(std::optional<std::int64_t> store_id, bool platform) override {
-    // is_local = true: the settings end with the transaction, so a pooled connection cannot
-    // carry one request's store into the next.
-    static constexpr Sql kSet{
-        "orion_set_scope",
-        "SELECT set_config('orion.store_id', $1, true), set_config('orion.platform', $2, true)"};
-    const std::array<Value, 2> params{Value(store_id ? std::to_string(*store_id) : std::string()),
-                                      Value(std::string(platform ? "on" : "off"))};
-    auto done = run(kSet, params);
-    if (!done) {
-      return done.error();
-    }
-    return {};
-  }
-
-  std::string_view begin_statement() const noexcept override { return "BEGIN"; }
+  bool broken() const noexcept override { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
 
  private:
+  // A failed statement's error; one of the connection class (Errc::unavailable: the server went
+  // away, ended this session, or is shutting down) marks the connection broken for the pool.
+  Error failed(const PGresult* result, std::string_view what) {
+    Error error = error_of(conn_, result, what);
+    if (error.code == Errc::unavailable) {
+      broken_ = true;
+    }
+    return error;
+  }
+
   PGconn* conn_;
   std::unordered_set<std::string> prepared_;
+  bool broken_ = false;
 };
 
 class PgDatabase final : public Database {

@@ -1,6 +1,6 @@
 // The PostgreSQL backend (libpq): production. Named prepared statements per connection, text
-// parameters, a pooled connection pinged before use and replaced after a server restart, and the
-// tenant settings row-level security reads set per transaction.
+// parameters, a connection marked broken by a connection-class failure (the pool replaces it),
+// and the tenant settings row-level security reads sent with each transaction's BEGIN.
 #pragma once
 
 #include <memory>

@@ -69,6 +69,11 @@ class SqliteConnection final : public Connection {
       return prepared.error();
     }
     sqlite3_stmt* stmt = *prepared;
+    if (read_only_ && sqlite3_stmt_readonly(stmt) == 0) {
+      // A deferred BEGIN would upgrade to a write lock here; a read transaction never writes.
+      return make_error(Errc::internal, "a read-only transaction cannot run " +
+                                            std::string(sql.name) + ", which writes");
+    }
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     for (std::size_t i = 0; i < params.size(); ++i) {
@@ -137,16 +142,17 @@ class SqliteConnection final : public Connection {
     return {};
   }
 
-  bool ping() override { return true; }  // embedded: nothing between us and the file
-
-  Result<void> set_transaction_scope(std::optional<std::int64_t> /*store_id*/,
-                                     bool /*platform*/) override {
-    return {};  // no row security in SQLite: the repositories' own store_id filters isolate
+  // No tenant settings: SQLite has no row security, the repositories' own store_id filters
+  // isolate. IMMEDIATE takes the write lock at BEGIN, so two writers wait on the busy timeout
+  // instead of one failing when it upgrades a read lock; a read takes no lock at BEGIN (WAL:
+  // it reads a snapshot and never waits for a writer).
+  Result<void> begin(std::optional<std::int64_t> /*store_id*/, bool /*platform*/,
+                     Access access) override {
+    read_only_ = access == Access::read;
+    return exec(read_only_ ? "BEGIN" : "BEGIN IMMEDIATE");
   }
 
-  // IMMEDIATE takes the write lock at BEGIN, so two writers wait on the busy timeout instead of
-  // one failing when it upgrades a read lock.
-  std::string_view begin_statement() const noexcept override { return "BEGIN IMMEDIATE"; }
+  bool broken() const noexcept override { return false; }  // embedded: no connection to lose
 
  private:
   Result<sqlite3_stmt*> statement(const Sql& sql) {
@@ -167,6 +173,7 @@ class SqliteConnection final : public Connection {
 
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  bool read_only_ = false;  // the open transaction is Access::read
 };
 
 class SqliteDatabase final : public Database {

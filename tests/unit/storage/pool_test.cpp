@@ -1,9 +1,11 @@
 // The connection pool (storage/database.hpp) against a real PostgreSQL 15 and a real SQLite file:
 // the pool keeps `size` connections, opens up to `max_overflow` more under load and closes them
 // when returned, makes a caller beyond that wait and then fail with Errc::unavailable, reuses a
-// returned connection, and after a server restart replaces the dead pooled connection found by
-// the pre-use ping so that the caller never retries. While the server is down every begin_*
-// fails with Errc::unavailable and a one-line message.
+// returned connection, and after a server restart (or pg_terminate_backend) replaces the dead
+// pooled connection that the transaction's opening round trip found, so that the caller never
+// retries; a connection whose statement failed because the server ended it is dropped, not
+// taken back. There is no ping before a checkout. While the server is down every begin_* fails
+// with Errc::unavailable and a one-line message.
 //
 // The restart and outage tests stop the shared throw-away server (tests/support/
 // postgres_server.sh restart|pause|resume), so ctest runs this binary RUN_SERIAL.
@@ -60,6 +62,9 @@ constexpr Sql kForeignKeys{"test_foreign_keys", "PRAGMA foreign_keys"};
 constexpr Sql kOrphanTheme{"test_orphan_theme",
                            "INSERT INTO store_themes (store_id, updated_at) VALUES (999999, 0)"};
 constexpr Sql kStoreCount{"test_store_count", "SELECT COUNT(*) FROM stores"};
+constexpr Sql kTerminate{"test_terminate", "SELECT pg_terminate_backend($1::integer)"};
+constexpr Sql kBackendAlive{"test_backend_alive",
+                            "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = $1::integer"};
 
 Database::PoolState state(std::size_t open, std::size_t idle, std::size_t in_use) {
   return Database::PoolState{open, idle, in_use};
@@ -134,6 +139,32 @@ std::int64_t server_connections(const testing::TestDatabase& test, std::int64_t 
       return seen;
     }
     std::this_thread::sleep_for(milliseconds(50));
+  }
+}
+
+// Ends the server session `pid` as an operator would (pg_terminate_backend, as the superuser)
+// and waits (up to 10 s) until the server no longer lists it.
+void terminate_backend(const testing::TestDatabase& test, std::int64_t pid) {
+  auto admin = open_database(test.owner_url, PoolOptions{1, 0});
+  ASSERT_TRUE(admin) << admin.error().message;
+  {
+    auto tx = (*admin)->begin_unscoped();
+    ASSERT_TRUE(tx) << tx.error().message;
+    auto ended = tx->run(kTerminate, {pid});
+    ASSERT_TRUE(ended) << ended.error().message;
+    ASSERT_TRUE(ended->rows.at(0).boolean(0));
+  }
+  const auto deadline = steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    auto tx = (*admin)->begin_unscoped();
+    ASSERT_TRUE(tx) << tx.error().message;
+    auto alive = tx->run(kBackendAlive, {pid});
+    ASSERT_TRUE(alive) << alive.error().message;
+    if (alive->rows.at(0).integer(0) == 0) {
+      return;
+    }
+    ASSERT_LT(steady_clock::now(), deadline) << "backend " << pid << " still there";
+    std::this_thread::sleep_for(milliseconds(20));
   }
 }
 
@@ -330,11 +361,11 @@ TEST(PostgresPool, DeadConnectionsAfterServerRestartAreReplacedWithoutRetry) {
     auto lost = in_flight->run(kBackendPid, {});
     ASSERT_FALSE(lost);
     expect_one_line_unavailable(lost.error());
-  }  // ...and its dead connection goes back to the pool like the idle one.
-  ASSERT_EQ(db.pool_state(), state(2, 2, 0));
+  }  // ...and its connection, marked broken by the failure, is dropped rather than taken back.
+  ASSERT_EQ(db.pool_state(), state(1, 1, 0));
 
-  // The very next transactions succeed: the pre-ping finds each dead connection and replaces
-  // it, so the caller does not retry.
+  // The very next transactions succeed: the opening round trip finds the dead idle connection,
+  // which is dropped and replaced, so the caller does not retry.
   std::vector<TenantTransaction> fresh;
   for (int i = 0; i < 2; ++i) {
     auto tx = db.begin(TenantScope::admin(store.snapshot()));
@@ -357,6 +388,62 @@ TEST(PostgresPool, DeadConnectionsAfterServerRestartAreReplacedWithoutRetry) {
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->id, store.id);
   EXPECT_EQ(server_connections(*test, 2), 2);
+}
+
+// pg_terminate_backend of an idle pooled connection: the next transaction opens on a fresh
+// connection without the caller noticing, and the dead one leaves the pool (no slot leaked).
+TEST(PostgresPool, TerminatedIdleConnectionIsDroppedAndTheNextTransactionWorks) {
+  auto test = postgres(PoolOptions{1, 0, milliseconds(2000)});
+  ASSERT_TRUE(test);
+  Database& db = *test->database;
+  const StoreRecord store = create_store(db, "pool-terminated");
+  std::int64_t old_pid = -1;
+  {
+    auto tx = db.begin_platform();
+    ASSERT_TRUE(tx) << tx.error().message;
+    old_pid = backend_pid(*tx);
+  }
+  ASSERT_EQ(db.pool_state(), state(1, 1, 0));
+  terminate_backend(*test, old_pid);
+
+  for (const Access access : {Access::read, Access::write}) {
+    auto tx = db.begin(TenantScope::admin(store.snapshot()), access);
+    ASSERT_TRUE(tx) << tx.error().message;
+    EXPECT_NE(backend_pid(*tx), old_pid);
+    // The tenant setting came with the BEGIN on the new connection too.
+    auto setting = tx->run(kScopeSetting, {});
+    ASSERT_TRUE(setting) << setting.error().message;
+    EXPECT_EQ(setting->rows.at(0).text(0), std::to_string(store.id));
+    EXPECT_EQ(db.pool_state(), state(1, 0, 1));
+  }
+  EXPECT_EQ(db.pool_state(), state(1, 1, 0));
+  EXPECT_EQ(server_connections(*test, 1), 1);
+}
+
+// A statement that fails because the server ended the session marks the connection broken: the
+// pool drops it when the transaction ends instead of handing it to the next caller.
+TEST(PostgresPool, ConnectionEndedMidTransactionIsDroppedNotReturned) {
+  auto test = postgres(PoolOptions{2, 0, milliseconds(2000)});
+  ASSERT_TRUE(test);
+  Database& db = *test->database;
+  std::int64_t old_pid = -1;
+  {
+    auto tx = db.begin_platform(Access::read);
+    ASSERT_TRUE(tx) << tx.error().message;
+    old_pid = backend_pid(*tx);
+    terminate_backend(*test, old_pid);
+    auto lost = tx->run(kStoreCount, {});
+    ASSERT_FALSE(lost);
+    expect_one_line_unavailable(lost.error());
+    EXPECT_EQ(db.pool_state(), state(1, 0, 1));
+  }
+  EXPECT_EQ(db.pool_state(), state(0, 0, 0));
+  auto next = db.begin_platform();
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_NE(backend_pid(*next), old_pid);
+  auto count = next->run(kStoreCount, {});
+  ASSERT_TRUE(count) << count.error().message;
+  EXPECT_EQ(db.pool_state(), state(1, 0, 1));
 }
 
 TEST(PostgresPool, ServerDownFailsUnavailableWithOneLineAndRecovers) {
@@ -464,6 +551,33 @@ TEST(SqlitePool, SecondConnectionSeesCommittedData) {
   ASSERT_TRUE(seen) << seen.error().message;
   ASSERT_TRUE(seen->has_value());
   EXPECT_EQ((*seen)->id, id);
+}
+
+// A read transaction is a deferred BEGIN: it takes no write lock, so it begins and reads the
+// committed data at once while a writer holds the lock (a BEGIN IMMEDIATE would wait for the
+// writer, here for the whole busy timeout, and then fail).
+TEST(SqlitePool, ReadTransactionDoesNotWaitForTheWriter) {
+  auto test = testing::make_test_database(Backend::sqlite, PoolOptions{2, 0});
+  ASSERT_TRUE(test);
+  Database& db = *test->database;
+  {
+    auto setup = db.begin_platform();
+    ASSERT_TRUE(setup) << setup.error().message;
+    ASSERT_TRUE(stores::create(*setup, "committed", "Committed"));
+    ASSERT_TRUE(setup->commit());
+  }
+  auto writer = db.begin_platform();
+  ASSERT_TRUE(writer) << writer.error().message;
+  ASSERT_TRUE(stores::create(*writer, "uncommitted", "Uncommitted"));
+
+  const auto start = steady_clock::now();
+  auto reader = db.begin_platform(Access::read);
+  ASSERT_TRUE(reader) << reader.error().message;
+  auto n = stores::count(*reader);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 1);  // the committed store, not the writer's
+  EXPECT_LT(steady_clock::now() - start, milliseconds(1000));
+  ASSERT_TRUE(writer->commit());
 }
 
 TEST(SqlitePool, SecondWriterWaitsForTheFirstInsteadOfFailing) {

@@ -532,6 +532,83 @@ TEST_P(RepositoryTest, ProductsCreateGetListNewestFirstAndCount) {
   EXPECT_EQ(must(products::count(read, true)), 2);
 }
 
+// The storefront's catalogue in one query: the page of `list` and the total of `count`, also
+// for a page past the end (no row to carry the total).
+TEST_P(RepositoryTest, ProductsListWithTotalIsListAndCountInOne) {
+  const StoreRecord store = make_store("catalogue");
+  const StoreRecord other = make_store("other-catalogue");
+  {
+    auto tx = tenant(store);
+    for (int i = 1; i <= 5; ++i) {
+      NewProduct p = product("Product " + std::to_string(i), 100 * i);
+      p.is_active = i != 3;
+      must(products::create(tx, p));
+    }
+    must(tx.commit());
+    auto elsewhere = tenant(other);
+    must(products::create(elsewhere, product("Not this store's", 1)));
+    must(elsewhere.commit());
+  }
+  auto read = must(db().begin(TenantScope::admin(store.snapshot()), Access::read));
+  for (const bool only_active : {false, true}) {
+    for (const Page page : {Page{2, 0}, Page{2, 2}, Page{2, 4}, Page{50, 0}, Page{2, 10}}) {
+      const auto together = must(products::list_with_total(read, page, only_active));
+      const auto listed = must(products::list(read, page, only_active));
+      ASSERT_EQ(together.items.size(), listed.size()) << page.limit << "/" << page.offset;
+      for (std::size_t i = 0; i < listed.size(); ++i) {
+        EXPECT_EQ(together.items[i].id, listed[i].id);
+        EXPECT_EQ(together.items[i].name, listed[i].name);
+      }
+      EXPECT_EQ(together.total, only_active ? 4 : 5) << page.limit << "/" << page.offset;
+    }
+  }
+  const StoreRecord empty = make_store("empty-catalogue");
+  auto none = must(db().begin(TenantScope::admin(empty.snapshot()), Access::read));
+  const auto nothing = must(products::list_with_total(none, Page{10, 0}, true));
+  EXPECT_TRUE(nothing.items.empty());
+  EXPECT_EQ(nothing.total, 0);
+  EXPECT_EQ(error_of(products::list_with_total(none, Page{0, 0})), Errc::invalid_input);
+}
+
+// Access::read: the transaction reads what is committed and refuses any write (PostgreSQL:
+// BEGIN READ ONLY; SQLite: a deferred BEGIN and a refusal of every statement that writes), on
+// tenant and platform transactions alike; the refused write leaves nothing behind.
+TEST_P(RepositoryTest, ReadTransactionsReadAndRefuseEveryWrite) {
+  const StoreRecord store = make_store("read-only");
+  {
+    auto tx = tenant(store);
+    must(products::create(tx, product("Existing", 100)));
+    must(tx.commit());
+  }
+  {
+    auto read = must(db().begin(TenantScope::admin(store.snapshot()), Access::read));
+    EXPECT_EQ(must(products::count(read)), 1);
+    EXPECT_EQ(error_of(products::create(read, product("Refused", 1))), Errc::internal);
+    must(read.commit());
+  }
+  {
+    auto read = must(db().begin(TenantScope::admin(store.snapshot()), Access::read));
+    const auto listed = must(products::list(read));
+    ASSERT_EQ(listed.size(), 1U);
+    ProductChanges rename;
+    rename.name = "Renamed";
+    EXPECT_EQ(error_of(products::update(read, listed[0].id, rename)), Errc::internal);
+  }
+  {
+    auto platform_read = must(db().begin_platform(Access::read));
+    EXPECT_TRUE(must(stores::find_by_code(platform_read, "read-only")));
+    EXPECT_EQ(error_of(stores::create(platform_read, "refused-store", "Refused")), Errc::internal);
+  }
+  {
+    auto check = tenant(store);
+    const auto after = must(products::list(check));
+    ASSERT_EQ(after.size(), 1U);
+    EXPECT_EQ(after[0].name, "Existing");
+  }
+  auto platform_check = platform();
+  EXPECT_FALSE(must(stores::find_by_code(platform_check, "refused-store")));
+}
+
 TEST_P(RepositoryTest, ProductsInvalidInputIsRefused) {
   const StoreRecord store = make_store("products");
   const auto refused = [&](const NewProduct& p) {
