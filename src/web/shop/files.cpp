@@ -100,7 +100,7 @@ Response serve_file(const Services& s, const Request& request, const RequestCont
     const storage::TenantScope scope = context.resolution->store
                                            ? *storage::TenantScope::of(*context.resolution)
                                            : storage::TenantScope::admin(store);
-    auto tx = s.database.begin(scope);
+    auto tx = s.database.begin(scope, storage::Access::read);
     if (!tx) {
       return http::error_response(tx.error());
     }

@@ -27,7 +27,7 @@ constexpr std::int64_t kListedStores = 12;
 Response platform_home(const Services& s, const Request& request, const RequestContext& context) {
   std::vector<storage::StoreRecord> stores;
   {
-    auto tx = s.database.begin_platform();
+    auto tx = s.database.begin_platform(storage::Access::read);
     if (!tx) {
       return http::error_response(tx.error());
     }

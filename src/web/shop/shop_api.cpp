@@ -126,25 +126,22 @@ Outcome<Response> list_products(const Services& s, const RequestContext& context
   if (!page) {
     return page.error();
   }
-  auto tx = s.database.begin(*storage::TenantScope::of(*context.resolution));
+  auto tx = s.database.begin(*storage::TenantScope::of(*context.resolution), storage::Access::read);
   if (!tx) {
     return api::failure_of(tx.error());
   }
-  auto total = storage::products::count(*tx, true);
-  if (!total) {
-    return api::failure_of(total.error());
+  auto listed = storage::products::list_with_total(*tx, *page, true);
+  if (!listed) {
+    return api::failure_of(listed.error());
   }
-  auto products = storage::products::list(*tx, *page, true);
-  if (!products) {
-    return api::failure_of(products.error());
-  }
+  const std::int64_t total = listed->total;
   json::array items;
-  for (const auto& product : *products) {
+  for (const auto& product : listed->items) {
     items.push_back(public_product(*context.resolution, product));
   }
-  json::object body = api::list_envelope(std::move(items), *total, *page);
+  json::object body = api::list_envelope(std::move(items), total, *page);
   body["page"] = page->offset / page->limit + 1;
-  body["pages"] = std::max<std::int64_t>(1, (*total + page->limit - 1) / page->limit);
+  body["pages"] = std::max<std::int64_t>(1, (total + page->limit - 1) / page->limit);
   return api::json_response(Status::ok, body);
 }
 
@@ -154,7 +151,7 @@ Outcome<Response> get_product(const Services& s, const RequestContext& context,
   if (!id) {
     return api::not_found("no such product in this store");
   }
-  auto tx = s.database.begin(*storage::TenantScope::of(*context.resolution));
+  auto tx = s.database.begin(*storage::TenantScope::of(*context.resolution), storage::Access::read);
   if (!tx) {
     return api::failure_of(tx.error());
   }

@@ -270,7 +270,7 @@ core::Result<std::optional<CartSession>> find_cart(storage::Database& database,
   if (cookies.empty()) {
     return std::optional<CartSession>();
   }
-  auto tx = database.begin_platform();
+  auto tx = database.begin_platform(storage::Access::read);
   if (!tx) {
     return tx.error();
   }

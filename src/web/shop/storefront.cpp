@@ -84,7 +84,7 @@ std::optional<Response> refuse_form(const Services& s, const Request& request,
 
 Response home(const Services& s, const Request&, const RequestContext& context,
               const RouteParams&) {
-  auto tx = s.database.begin(scope_of(context));
+  auto tx = s.database.begin(scope_of(context), storage::Access::read);
   if (!tx) {
     return error_page(s, context, tx.error());
   }
@@ -115,34 +115,31 @@ Response products_page(const Services& s, const Request&, const RequestContext& 
     }
     page = *parsed;
   }
-  auto tx = s.database.begin(scope_of(context));
+  auto tx = s.database.begin(scope_of(context), storage::Access::read);
   if (!tx) {
     return error_page(s, context, tx.error());
   }
-  auto total = storage::products::count(*tx, true);
-  if (!total) {
-    return error_page(s, context, total.error());
+  auto listed = storage::products::list_with_total(
+      *tx, storage::Page{kProductsPerPage, (page - 1) * kProductsPerPage}, true);
+  if (!listed) {
+    return error_page(s, context, listed.error());
   }
   const std::int64_t pages =
-      std::max<std::int64_t>(1, (*total + kProductsPerPage - 1) / kProductsPerPage);
+      std::max<std::int64_t>(1, (listed->total + kProductsPerPage - 1) / kProductsPerPage);
   if (page > pages) {
     return not_found_page(s, context,
                           "There is no page " + std::to_string(page) +
                               " of products; the last one is " + std::to_string(pages) + ".");
   }
-  auto products = storage::products::list(
-      *tx, storage::Page{kProductsPerPage, (page - 1) * kProductsPerPage}, true);
-  if (!products) {
-    return error_page(s, context, products.error());
-  }
+  const std::vector<storage::ProductRecord>& products = listed->items;
   mustache::data data = page_data(context, "Products");
   mustache::data list{mustache::data::type::list};
-  for (const auto& product : *products) {
+  for (const auto& product : products) {
     list.push_back(product_data(r, product));
   }
   data.set("products", list);
-  data.set("has_products", !products->empty());
-  data.set("total", std::to_string(*total));
+  data.set("has_products", !products.empty());
+  data.set("total", std::to_string(listed->total));
   data.set("page", std::to_string(page));
   data.set("pages", std::to_string(pages));
   if (page > 1) {
@@ -162,7 +159,7 @@ Response product_page(const Services& s, const Request&, const RequestContext& c
   }
   std::optional<storage::ProductRecord> product;
   {
-    auto tx = s.database.begin(scope_of(context));
+    auto tx = s.database.begin(scope_of(context), storage::Access::read);
     if (!tx) {
       return error_page(s, context, tx.error());
     }
@@ -192,7 +189,7 @@ Response cart_view(const Services& s, const RequestContext& context,
   std::int64_t total = 0;
   std::string currency;
   if (session && !session->cart.lines.empty()) {
-    auto tx = s.database.begin(scope_of(context));
+    auto tx = s.database.begin(scope_of(context), storage::Access::read);
     if (!tx) {
       return error_page(s, context, tx.error());
     }
@@ -426,7 +423,7 @@ Response order_page(const Services& s, const Request& request, const RequestCont
   }
   std::optional<storage::OrderRecord> order;
   {
-    auto tx = s.database.begin(scope_of(context));
+    auto tx = s.database.begin(scope_of(context), storage::Access::read);
     if (!tx) {
       return error_page(s, context, tx.error());
     }
