@@ -38,7 +38,7 @@ format-check: deps
 
 # The serving benchmark (bench/serve_bench.py, docs/PERFORMANCE.md "make bench"): orion serve
 # on PostgreSQL and SQLite against nginx serving a copy of its page, W1-W7 and the store series,
-# loopback only, about ten minutes; BENCH_QUICK=1 for a one-minute development run. Results in
+# loopback only, six to ten minutes; BENCH_QUICK=1 for a short development run. Results in
 # build/bench/results.md and .csv, the store-series plot in docs/bench-stores.png.
 bench: deps
 	@cmake --preset release >/dev/null
