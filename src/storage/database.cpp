@@ -59,6 +59,13 @@ class Pool {
     available_.notify_one();
   }
 
+  void set_write_observer(std::function<void()> observer) { write_observer_ = std::move(observer); }
+  void wrote() const {
+    if (write_observer_) {
+      write_observer_();
+    }
+  }
+
   Database::PoolState state() const {
     std::lock_guard lock(mutex_);
     return {open_, idle_.size(), in_use_};
@@ -78,12 +85,22 @@ class Pool {
   std::deque<std::unique_ptr<Connection>> idle_;
   std::size_t open_ = 0;
   std::size_t in_use_ = 0;
+  std::function<void()> write_observer_;  // set before use, then only read
 };
 
 Lease::~Lease() {
   if (pool_ != nullptr && connection_ != nullptr) {
     pool_->release(std::move(connection_));
   }
+}
+
+void Lease::release_after_write() {
+  Pool* pool = pool_;
+  if (pool == nullptr || connection_ == nullptr) {
+    return;
+  }
+  pool->release(std::move(connection_));
+  pool->wrote();
 }
 
 Transaction::~Transaction() {
@@ -96,7 +113,27 @@ Result<QueryResult> Transaction::run(const Sql& sql, std::initializer_list<Value
   return run(sql, std::span<const Value>(params.begin(), params.size()));
 }
 
+namespace {
+
+// Whether a statement writes: what its first keyword says (a WITH counts: it may).
+bool writes(std::string_view sql) noexcept {
+  const std::size_t start = sql.find_first_not_of(" \t\r\n(");
+  if (start == std::string_view::npos) {
+    return false;
+  }
+  const std::string_view rest = sql.substr(start);
+  for (const std::string_view keyword : {"INSERT", "UPDATE", "DELETE", "WITH"}) {
+    if (rest.starts_with(keyword)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<QueryResult> Transaction::run(const Sql& sql, std::span<const Value> params) {
+  wrote_ = wrote_ || writes(sql.text);
   return lease_->run(sql, params);
 }
 
@@ -106,6 +143,9 @@ Result<void> Transaction::commit() {
     return done;
   }
   open_ = false;
+  if (wrote_) {
+    lease_.release_after_write();
+  }
   return {};
 }
 
@@ -118,6 +158,12 @@ Database::Database(PoolOptions options) : pool_(std::make_unique<Pool>(options))
 Database::~Database() = default;
 
 Database::PoolState Database::pool_state() const { return pool_->state(); }
+
+void Database::set_write_observer(std::function<void()> observer) {
+  pool_->set_write_observer(std::move(observer));
+}
+
+Result<std::unique_ptr<Connection>> Database::open_watch() { return connect_watch(); }
 
 Result<Lease> Database::acquire() {
   return pool_->acquire([this] { return connect(); });

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -65,6 +66,12 @@ class Connection {
                              Access access) = 0;
   // True once a statement failed because the connection itself is gone: the pool drops it.
   [[nodiscard]] virtual bool broken() const noexcept = 0;
+  // For a connection of Database::open_watch only: blocks until another connection may have
+  // committed a change the change feed watches, or `timeout` passes. True: a change may have
+  // happened (PostgreSQL: a notification on the channel orion_changes, listened on from the
+  // first call; SQLite: PRAGMA data_version moved, and on the first call). An error when the
+  // connection is lost.
+  virtual Result<bool> wait_for_change(std::chrono::milliseconds timeout) = 0;
 };
 
 struct PoolOptions {
@@ -90,6 +97,10 @@ class Lease {
   // Taken from the idle connections rather than opened for this lease: it may have died since.
   [[nodiscard]] bool reused() const noexcept { return reused_; }
 
+  // Returns the connection to the pool now, then tells the pool's write observer (if any) that
+  // a transaction that wrote has committed. The lease is empty afterwards.
+  void release_after_write();
+
  private:
   Pool* pool_;
   std::unique_ptr<Connection> connection_;
@@ -102,7 +113,10 @@ class Database;
 class Transaction {
  public:
   Transaction(Transaction&& other) noexcept
-      : lease_(std::move(other.lease_)), backend_(other.backend_), open_(other.open_) {
+      : lease_(std::move(other.lease_)),
+        backend_(other.backend_),
+        open_(other.open_),
+        wrote_(other.wrote_) {
     other.open_ = false;
   }
   Transaction& operator=(Transaction&&) = delete;
@@ -124,6 +138,7 @@ class Transaction {
   Lease lease_;
   Backend backend_;
   bool open_ = true;
+  bool wrote_ = false;  // ran an INSERT, UPDATE or DELETE: commit() tells the write observer
 };
 
 // A transaction for one store: the only kind tenant repositories accept.
@@ -184,10 +199,23 @@ class Database {
   };
   [[nodiscard]] PoolState pool_state() const;
 
+  // Called on the committing thread after every commit of a transaction that wrote, once its
+  // connection is back in the pool (so the observer may begin transactions of its own): the
+  // change feed catches up there, so that a change is in memory before it is acknowledged. Set
+  // once, before any transaction runs on another thread.
+  void set_write_observer(std::function<void()> observer);
+
+  // A connection outside the pool for the change feed's wait_for_change (PostgreSQL: LISTEN
+  // needs a session of its own). Fails on an in-memory SQLite database, whose one connection is
+  // the pool's.
+  Result<std::unique_ptr<Connection>> open_watch();
+
  protected:
   explicit Database(PoolOptions options);
   // Opens a new connection (settings applied). Called by the pool, possibly concurrently.
   virtual Result<std::unique_ptr<Connection>> connect() = 0;
+  // The connection of open_watch; a new connection like any other unless a backend says no.
+  virtual Result<std::unique_ptr<Connection>> connect_watch() { return connect(); }
 
  private:
   friend class Lease;

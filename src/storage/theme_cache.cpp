@@ -42,4 +42,10 @@ void ThemeCache::invalidate(std::int64_t store_id) {
   entries_.erase(store_id);
 }
 
+void ThemeCache::invalidate_all() {
+  std::lock_guard lock(mutex_);
+  generation_.fetch_add(1);
+  entries_.clear();
+}
+
 }  // namespace orion::storage

@@ -28,6 +28,7 @@ class ThemeCache {
   [[nodiscard]] Result<std::shared_ptr<const Theme>> get(const core::Store& store) const;
 
   void invalidate(std::int64_t store_id);
+  void invalidate_all();
 
  private:
   struct Entry {

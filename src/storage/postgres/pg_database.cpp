@@ -1,6 +1,10 @@
 #include "storage/postgres/pg_database.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
+
+#include <cerrno>
+#include <chrono>
 
 #include <array>
 #include <charconv>
@@ -163,6 +167,41 @@ class PgConnection final : public Connection {
 
   bool broken() const noexcept override { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
 
+  Result<bool> wait_for_change(std::chrono::milliseconds timeout) override {
+    if (!listening_) {
+      if (auto listen = exec("LISTEN orion_changes"); !listen) {
+        return listen.error();
+      }
+      listening_ = true;
+      return true;  // whatever committed before the LISTEN: the caller catches up now
+    }
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) {
+        return make_error(Errc::unavailable, "the change feed's connection was lost: " +
+                                                 one_line(PQerrorMessage(conn_)));
+      }
+      bool notified = false;
+      while (PGnotify* notify = PQnotifies(conn_)) {
+        notified = true;
+        PQfreemem(notify);
+      }
+      if (notified) {
+        return true;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        return false;
+      }
+      pollfd socket{PQsocket(conn_), POLLIN, 0};
+      const int ready = ::poll(&socket, 1, static_cast<int>(left.count()));
+      if (ready < 0 && errno != EINTR) {
+        return make_error(Errc::unavailable, "the change feed's connection cannot be polled");
+      }
+    }
+  }
+
  private:
   // A failed statement's error; one of the connection class (Errc::unavailable: the server went
   // away, ended this session, or is shutting down) marks the connection broken for the pool.
@@ -177,6 +216,7 @@ class PgConnection final : public Connection {
   PGconn* conn_;
   std::unordered_set<std::string> prepared_;
   bool broken_ = false;
+  bool listening_ = false;
 };
 
 class PgDatabase final : public Database {

@@ -2,6 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <optional>
+#include <thread>
+
 #include <string_view>
 #include <unordered_map>
 
@@ -154,6 +158,29 @@ class SqliteConnection final : public Connection {
 
   bool broken() const noexcept override { return false; }  // embedded: no connection to lose
 
+  // Another connection's commit moves this connection's data_version; polled every few ms (a
+  // read of a counter in shared memory, no I/O) until it moves or the timeout passes.
+  Result<bool> wait_for_change(std::chrono::milliseconds timeout) override {
+    static constexpr Sql kDataVersion{"data_version", "PRAGMA data_version"};
+    static constexpr auto kPoll = std::chrono::milliseconds(5);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      auto version = run(kDataVersion, {});
+      if (!version) {
+        return version.error();
+      }
+      const std::int64_t now = version->rows.empty() ? 0 : version->rows.front().integer(0);
+      if (!data_version_ || *data_version_ != now) {
+        data_version_ = now;
+        return true;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        return false;
+      }
+      std::this_thread::sleep_for(kPoll);
+    }
+  }
+
  private:
   Result<sqlite3_stmt*> statement(const Sql& sql) {
     auto it = statements_.find(std::string(sql.name));
@@ -174,6 +201,7 @@ class SqliteConnection final : public Connection {
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
   bool read_only_ = false;  // the open transaction is Access::read
+  std::optional<std::int64_t> data_version_;  // as last seen by wait_for_change
 };
 
 class SqliteDatabase final : public Database {
@@ -185,6 +213,14 @@ class SqliteDatabase final : public Database {
   std::string display_url() const override { return "sqlite:" + path_; }
 
  protected:
+  Result<std::unique_ptr<Connection>> connect_watch() override {
+    if (path_ == ":memory:") {
+      return make_error(Errc::invalid_input,
+                        "an in-memory SQLite database has no second connection to watch it by");
+    }
+    return connect();
+  }
+
   Result<std::unique_ptr<Connection>> connect() override {
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(

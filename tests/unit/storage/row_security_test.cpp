@@ -78,6 +78,11 @@ constexpr std::array kTableCounts{
                {"test_rls_count_idempotency_keys_of",
                 "SELECT COUNT(*) FROM idempotency_keys "
                 "WHERE store_id = $1"}},
+    TableCount{"store_changes",
+               {"test_rls_count_store_changes", "SELECT COUNT(*) FROM store_changes"},
+               {"test_rls_count_store_changes_of",
+                "SELECT COUNT(*) FROM store_changes "
+                "WHERE store_id = $1"}},
     TableCount{"store_invitations",
                {"test_rls_count_store_invitations", "SELECT COUNT(*) FROM store_invitations"},
                {"test_rls_count_store_invitations_of",
