@@ -1,12 +1,15 @@
 // Store detection benchmarks (docs/PERFORMANCE.md): core::resolve, per detection mode, against a
 // directory of 1,000,000 active stores and 200,000 verified custom domains, with the bare
 // directory lookups of already-normalised keys measured in the same run as the baseline. The same
-// stores and domains are held twice: in a core::FlatStoreDirectory (what the server's store cache
-// can use) and in the map-based MemoryStoreDirectory of the tests, for comparison:
+// stores and domains are held twice: in a core::FlatStoreDirectory (the base of the server's
+// core::LiveDirectory) and in the map-based MemoryStoreDirectory of the tests, for comparison:
 //   BM_Resolve_*          resolution of requests of one kind, flat directory;
 //   BM_ResolveLatency_*   the hits of BM_Resolve_*, each resolution waiting for the one before
 //                         (the next request depends on the store found): one resolution's
 //                         latency rather than a loop's throughput;
+//   BM_ResolveLive_*      the same requests against the core::LiveDirectory that `orion serve`
+//                         resolves from (the flat directory under an empty overlay, read
+//                         through the thread's snapshot handle): what a request pays;
 //   BM_ResolveMap_*       the same requests against the map-based directory;
 //   BM_DirectoryOnly_*    the flat directory's lookup alone, back to back (Domain, Code,
 //                         DomainMiss, CodeMiss) or each waiting for the previous one (*Latency);
@@ -35,6 +38,7 @@
 
 #include "core/detection.hpp"
 #include "core/flat_directory.hpp"
+#include "core/live_directory.hpp"
 #include "support/memory_store_directory.hpp"
 
 namespace {
@@ -178,6 +182,7 @@ struct World {
   std::size_t mask = 0;  // sizes.requests - 1
 
   core::FlatStoreDirectory directory;
+  core::LiveDirectory live;  // shares directory's tables
   orion::testing::MemoryStoreDirectory map_directory;
   core::Platform platform = core::Platform::make(kPlatformDomain).value();
   RequestSet custom_domain, subdomain, path_based, dashboard, unknown_host, unknown_subdomain;
@@ -249,6 +254,7 @@ void build_world(World& world, Sizes sizes) {
     world.map_directory.add_domain(domains.back(), store_code(domain_stores.back()));
   }
   world.directory = flat.build();
+  world.live.replace(world.directory);
 
   std::uniform_int_distribution<std::size_t> any_domain(0, sizes.domains - 1);
   std::uniform_int_distribution<std::size_t> unknown_domain_number(300'000, 999'999);
@@ -322,6 +328,7 @@ const World& make_world(Sizes sizes) {
   build_world(*built, sizes);
   for (const core::StoreDirectory* directory :
        {static_cast<const core::StoreDirectory*>(&built->directory),
+        static_cast<const core::StoreDirectory*>(&built->live),
         static_cast<const core::StoreDirectory*>(&built->map_directory)}) {
     for (const RequestSet* set :
          {&built->custom_domain, &built->subdomain, &built->path_based, &built->dashboard,
@@ -347,11 +354,14 @@ const World& small_world() {
 }
 
 // Which of the world's two directories a benchmark reads.
-enum class Use { flat, map };
+enum class Use { flat, live, map };
 
 const core::StoreDirectory& directory_of(const World& w, Use use) {
   if (use == Use::flat) {
     return w.directory;
+  }
+  if (use == Use::live) {
+    return w.live;
   }
   return w.map_directory;
 }
@@ -492,6 +502,19 @@ void BM_DirectoryOnly_CodeMiss(benchmark::State& state) {
   run_lookup(state, large_world(), &World::code_misses, kByCode, Use::flat);
 }
 
+void BM_ResolveLive_CustomDomain(benchmark::State& state) {
+  run_resolve(state, large_world(), &World::custom_domain, Use::live);
+}
+void BM_ResolveLive_Subdomain(benchmark::State& state) {
+  run_resolve(state, large_world(), &World::subdomain, Use::live);
+}
+void BM_ResolveLive_PathBased(benchmark::State& state) {
+  run_resolve(state, large_world(), &World::path_based, Use::live);
+}
+void BM_ResolveLive_UnknownHost(benchmark::State& state) {
+  run_resolve(state, large_world(), &World::unknown_host, Use::live);
+}
+
 void BM_ResolveMap_CustomDomain(benchmark::State& state) {
   run_resolve(state, large_world(), &World::custom_domain, Use::map);
 }
@@ -560,6 +583,10 @@ int main(int argc, char** argv) {
       {"BM_DirectoryOnly_CodeLatency", BM_DirectoryOnly_CodeLatency},
       {"BM_DirectoryOnly_DomainMiss", BM_DirectoryOnly_DomainMiss},
       {"BM_DirectoryOnly_CodeMiss", BM_DirectoryOnly_CodeMiss},
+      {"BM_ResolveLive_CustomDomain", BM_ResolveLive_CustomDomain},
+      {"BM_ResolveLive_Subdomain", BM_ResolveLive_Subdomain},
+      {"BM_ResolveLive_PathBased", BM_ResolveLive_PathBased},
+      {"BM_ResolveLive_UnknownHost", BM_ResolveLive_UnknownHost},
       {"BM_ResolveMap_CustomDomain", BM_ResolveMap_CustomDomain},
       {"BM_ResolveMap_Subdomain", BM_ResolveMap_Subdomain},
       {"BM_ResolveMap_PathBased", BM_ResolveMap_PathBased},

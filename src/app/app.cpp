@@ -105,6 +105,31 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
       *app->directory_, storage::StoreCache::Options{c.store_cache_ttl, 100'000},
       app->directory_.get());
   app->themes_ = std::make_unique<storage::ThemeCache>(*app->database_, c.store_cache_ttl);
+  // Every store and domain in memory, and the feed that keeps them and the caches exact: it
+  // reads the change log after each commit of this process that wrote (before the change is
+  // acknowledged) and whenever another process commits (docs/STORAGE.md, "The change feed").
+  {
+    App* raw = app.get();
+    storage::ChangeFeed::Hooks hooks;
+    hooks.store_changed = [raw](std::int64_t store_id) { raw->themes_->invalidate(store_id); };
+    hooks.domains_changed = [raw] { raw->stores_->invalidate_all(); };
+    hooks.reloaded = [raw] { raw->themes_->invalidate_all(); };
+    hooks.warn = [raw](const std::string& line) { raw->log_->warn("{}", line); };
+    app->feed_ = std::make_unique<storage::ChangeFeed>(
+        *app->database_, app->live_, std::move(hooks), storage::ChangeFeed::Options{});
+    const auto started = std::chrono::steady_clock::now();
+    if (auto loaded = app->feed_->load(); !loaded) {
+      return core::make_error(loaded.error().code,
+                              "loading the store directory: " + loaded.error().message);
+    }
+    const auto stats = app->live_.stats();
+    app->log_->info("store directory: {} stores, {} domains loaded in {} ms", stats.stores,
+                    stats.domains,
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count());
+    app->database_->set_write_observer([raw] { (void)raw->feed_->sync(); });
+  }
   app->templates_ = std::make_unique<web::Templates>();
   domains::DnsOptions dns{c.dns_server, c.dns_timeout,      c.platform_domain,
                           {},           c.domain_http_port, c.domain_http_allow_private};
@@ -123,8 +148,10 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
       std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(c.dns_timeout * 3));
   app->checks_ = std::make_unique<domains::CheckExecutor>(domains::CheckExecutor::Options{
       c.domain_check_threads, c.domain_check_queue, c.domain_checks_per_store, retry_after});
+  app->lookup_ = std::make_unique<http::StoreLookup>(app->live_, *app->feed_, *app->directory_,
+                                                     app->blocking_);
   app->services_ = std::make_unique<web::Services>(web::Services{
-      *app->database_, app->blocking_, *app->platform_, *app->stores_, *app->themes_, app->metrics_,
+      *app->database_, app->blocking_, *app->platform_, *app->lookup_, *app->themes_, app->metrics_,
       *app->templates_, *app->verifier_, *app->checks_, c.files_dir, app->log_, c.upload_limit,
       domains::Policy{c.domain_recheck_interval, 0.1, c.domain_grace, c.domain_quarantine,
                       c.domain_remove_detached, c.domain_limit, c.domain_pending_ttl},
@@ -135,7 +162,7 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   app->scheduler_ = std::make_unique<DomainScheduler>(
       app->io_,
       DomainScheduler::Parts{*app->database_, *app->verifier_, app->services_->domain_policy,
-                             *app->stores_, app->checks_->pool(), app->log_, c.domain_check_poll});
+                             app->checks_->pool(), app->log_, c.domain_check_poll});
   app->sessions_ = std::make_unique<SessionSweeper>(
       app->io_,
       SessionSweeper::Parts{*app->database_, app->blocking_, app->log_, c.session_sweep_interval});
@@ -148,19 +175,11 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   app->metrics_.add_source([raw] { return raw->sessions_->metrics(); });
   app->metrics_.add_source([raw] { return raw->checks_->metrics(); });
   app->metrics_.add_source([raw] { return raw->orders_->metrics(); });
+  app->metrics_.add_source([raw] { return raw->feed_->metrics(); });
   app->metrics_.add_source([raw] {
     const auto cache = raw->stores_->stats();
     const auto pool = raw->database_->pool_state();
     return fmt::format(
-        "# HELP orion_store_cache_hits_total Store lookups answered from the cache.\n"
-        "# TYPE orion_store_cache_hits_total counter\n"
-        "orion_store_cache_hits_total {}\n"
-        "# HELP orion_store_cache_misses_total Store lookups that asked the database.\n"
-        "# TYPE orion_store_cache_misses_total counter\n"
-        "orion_store_cache_misses_total {}\n"
-        "# HELP orion_store_cache_entries Answers held in the store cache.\n"
-        "# TYPE orion_store_cache_entries gauge\n"
-        "orion_store_cache_entries {}\n"
         "# HELP orion_verification_token_cache_hits_total HTTP domain proofs answered from the "
         "cache.\n"
         "# TYPE orion_verification_token_cache_hits_total counter\n"
@@ -174,8 +193,7 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
         "orion_db_pool_connections{{state=\"open\"}} {}\n"
         "orion_db_pool_connections{{state=\"idle\"}} {}\n"
         "orion_db_pool_connections{{state=\"in_use\"}} {}\n",
-        cache.hits, cache.misses, cache.entries, cache.token_hits, cache.token_misses, pool.open,
-        pool.idle, pool.in_use);
+        cache.token_hits, cache.token_misses, pool.open, pool.idle, pool.in_use);
   });
 
   app->services_->metrics_on_main_listener = c.metrics_listen.empty();
@@ -183,7 +201,6 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   router->set_body_limit(c.body_limit);
   web::add_routes(*router, *app->services_);
   app->router_ = router.get();
-  app->lookup_ = std::make_unique<http::StoreLookup>(*app->stores_, app->blocking_);
   auto proxies = parse_trusted_proxies(c.trusted_proxies);
   if (!proxies) {
     return core::make_error(proxies.error().code, "trusted_proxies: " + proxies.error().message);
@@ -264,6 +281,7 @@ void App::shutdown() {
     return;
   }
   scheduler_->stop();
+  feed_->stop();
   sessions_->stop();
   orders_->stop();
   boost::asio::co_spawn(
@@ -292,6 +310,7 @@ int App::run() {
     }
   });
   scheduler_->start();
+  feed_->start();
   sessions_->start();
   orders_->start();
   const unsigned threads = io_threads_of(config_);

@@ -1,7 +1,8 @@
-// Builds the running server's object graph from a validated Config: the database, the store
-// and theme caches, the blocking pool, the routes and the middleware chain, the listener and
-// its I/O threads. No globals, no singletons: everything lives in one App and is torn down with
-// it, so tests can run several in one process.
+// Builds the running server's object graph from a validated Config: the database, the
+// in-memory store directory and the change feed that keeps it and the caches exact, the blocking
+// pool, the routes and the middleware chain, the listener and its I/O threads. No globals, no
+// singletons: everything lives in one App and is torn down with it, so tests can run several in one
+// process.
 #pragma once
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include "app/order_sweeper.hpp"
 #include "app/session_sweeper.hpp"
 #include "core/detection.hpp"
+#include "core/live_directory.hpp"
 #include "domains/check_executor.hpp"
 #include "domains/verifier.hpp"
 #include "http/metrics.hpp"
@@ -24,6 +26,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/store_lookup.hpp"
+#include "storage/change_feed.hpp"
 #include "storage/database.hpp"
 #include "storage/store_cache.hpp"
 #include "storage/store_directory.hpp"
@@ -75,7 +78,9 @@ class App {
   boost::asio::thread_pool blocking_;
   http::Metrics metrics_;
   std::unique_ptr<storage::DatabaseStoreDirectory> directory_;
-  std::unique_ptr<storage::StoreCache> stores_;
+  core::LiveDirectory live_;  // what requests resolve from; kept exact by feed_
+  std::unique_ptr<storage::ChangeFeed> feed_;
+  std::unique_ptr<storage::StoreCache> stores_;  // verification tokens
   std::unique_ptr<storage::ThemeCache> themes_;
   std::unique_ptr<web::Templates> templates_;
   std::unique_ptr<domains::Verifier> verifier_;

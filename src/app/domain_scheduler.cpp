@@ -39,11 +39,6 @@ core::Result<domains::Sweep> DomainScheduler::pass() {
   failed_ += sweep->failed;
   transitions_ += sweep->transitions;
   removed_ += sweep->removed;
-  if (sweep->routing_changed()) {
-    // A domain started or stopped routing (or lost its primary mark): no cached answer may
-    // keep serving the old state.
-    parts_.stores.invalidate_all();
-  }
   if (sweep->transitions + sweep->removed + sweep->failed > 0) {
     parts_.log->info("domain re-checks: checked={} passed={} failed={} transitions={} removed={}",
                      sweep->checked, sweep->passed, sweep->failed, sweep->transitions,

@@ -35,7 +35,6 @@ class DomainScheduler {
     storage::Database& database;
     const domains::Verifier& verifier;
     const domains::Policy& policy;
-    storage::StoreCache& stores;
     boost::asio::thread_pool& blocking;
     std::shared_ptr<spdlog::logger> log;
     std::chrono::milliseconds poll{60'000};

@@ -9,18 +9,20 @@ boost::asio::awaitable<core::StorePtr> StoreLookup::answer(const core::Lookup& l
   if (lookup.by == core::Lookup::By::nothing) {
     co_return nullptr;
   }
-  if (cache_ != nullptr) {
-    if (auto cached = cache_->peek(lookup)) {
-      co_return std::move(*cached);
-    }
-  }
   // Runs on the blocking pool; the awaiting coroutine resumes on its own executor.
   co_return co_await boost::asio::co_spawn(
       blocking_,
       [this, &lookup]() -> boost::asio::awaitable<core::StorePtr> {
-        co_return core::answer(directory_, lookup);
+        co_return core::answer(fallback_, lookup);
       },
       boost::asio::use_awaitable);
+}
+
+boost::asio::awaitable<core::StorePtr> StoreLookup::find(const core::Lookup& lookup) const {
+  if (const core::StoreDirectory* memory = in_memory()) {
+    co_return core::answer(*memory, lookup);
+  }
+  co_return co_await answer(lookup);
 }
 
 }  // namespace orion::http

@@ -1,5 +1,7 @@
-// Awaits a StoreDirectory's answer on a bounded pool of blocking threads, so that a directory
-// backed by the database never blocks an I/O thread. The one way the server asks for a store.
+// Where the server asks for a request's store. While the change feed is current, from the
+// in-memory directory on the calling (I/O) thread: no query, no hop, no lock. Otherwise (the
+// database was unreachable for a while, so the memory may be behind) from the database, awaited
+// on the bounded pool of blocking threads so that no I/O thread blocks.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -7,23 +9,34 @@
 
 #include "core/detection.hpp"
 #include "core/store.hpp"
-#include "storage/store_cache.hpp"
+#include "storage/change_feed.hpp"
 
 namespace orion::http {
 
 class StoreLookup {
  public:
+  // Always `directory`, on the blocking pool (a database directory; tests of the chain).
   StoreLookup(const core::StoreDirectory& directory, boost::asio::thread_pool& blocking)
-      : directory_(directory), blocking_(blocking) {}
-  // Through the store cache: a fresh cached answer is given on the I/O thread, without a hop.
-  StoreLookup(const storage::StoreCache& cache, boost::asio::thread_pool& blocking)
-      : directory_(cache), cache_(&cache), blocking_(blocking) {}
+      : fallback_(directory), blocking_(blocking) {}
+  // `memory` while `feed` is current, else `fallback` on the blocking pool.
+  StoreLookup(const core::StoreDirectory& memory, const storage::ChangeFeed& feed,
+              const core::StoreDirectory& fallback, boost::asio::thread_pool& blocking)
+      : memory_(&memory), feed_(&feed), fallback_(fallback), blocking_(blocking) {}
 
+  // The directory to resolve from on this thread now, or null: await answer() instead.
+  [[nodiscard]] const core::StoreDirectory* in_memory() const noexcept {
+    return memory_ != nullptr && feed_->current() ? memory_ : nullptr;
+  }
+
+  // The fallback's answer, from the blocking pool.
   boost::asio::awaitable<core::StorePtr> answer(const core::Lookup& lookup) const;
+  // From memory when it is current (no hop), else answer().
+  boost::asio::awaitable<core::StorePtr> find(const core::Lookup& lookup) const;
 
  private:
-  const core::StoreDirectory& directory_;
-  const storage::StoreCache* cache_ = nullptr;
+  const core::StoreDirectory* memory_ = nullptr;
+  const storage::ChangeFeed* feed_ = nullptr;
+  const core::StoreDirectory& fallback_;
   boost::asio::thread_pool& blocking_;
 };
 

@@ -59,11 +59,9 @@ void add_ops_routes(http::Router& router, const Services& services) {
   }
 
   // 200 only for a routing (verified or failing) domain of an active store; anything else 404
-  // (Caddy then issues no certificate). Answered from the store cache when it can, so a TLS
-  // handshake storm does not become a database storm — "no such domain" included: the cache
-  // keeps negative answers like positive ones, so a scan of made-up names costs one query per
-  // name per TTL. Every domain change (API, consoles, the re-check scheduler) empties the cache,
-  // so a detached domain is refused from the next ask.
+  // (Caddy then issues no certificate). Answered from the in-memory directory, so a TLS
+  // handshake storm — of made-up names too — costs no query; the change feed keeps it exact, so
+  // a detached domain is refused from the next ask.
   auto tls_ask = [s](Request&, RequestContext& context,
                      const RouteParams&) -> asio::awaitable<Response> {
     const auto asked = http::query_param(context.resolution->query, "domain");
@@ -76,13 +74,7 @@ void add_ops_routes(http::Router& router, const Services& services) {
       co_return http::json_error(Status::not_found, "unknown_domain", "not a domain of any store");
     }
     const core::Lookup lookup{core::Lookup::By::domain, *domain};
-    core::StorePtr store;
-    if (auto cached = s->stores.peek(lookup)) {
-      store = std::move(*cached);
-    } else {
-      store = co_await http::offload(
-          s->blocking, [s, &domain] { return s->stores.find_active_by_domain(*domain); });
-    }
+    const core::StorePtr store = co_await s->stores.find(lookup);
     if (!store) {
       co_return http::json_error(Status::not_found, "unknown_domain",
                                  "not a verified domain of an active store");

@@ -13,8 +13,8 @@
 #include "domains/lifecycle.hpp"
 #include "domains/verifier.hpp"
 #include "http/metrics.hpp"
+#include "http/store_lookup.hpp"
 #include "storage/database.hpp"
-#include "storage/store_cache.hpp"
 #include "storage/theme_cache.hpp"
 
 namespace spdlog {
@@ -41,8 +41,11 @@ struct Services {
   storage::Database& database;
   boost::asio::thread_pool& blocking;
   const core::Platform& platform;
-  storage::StoreCache& stores;  // invalidate after any store or domain change
-  storage::ThemeCache& themes;  // invalidate after a theme change
+  // Every store lookup of a handler (the request's own store is resolved by the chain already).
+  const http::StoreLookup& stores;
+  // Read-through; kept exact by the change feed (storage/change_feed.hpp), which every commit
+  // that writes runs before the request that made it is answered: handlers never invalidate.
+  storage::ThemeCache& themes;
   http::Metrics& metrics;
   const Templates& templates;
   // Custom-domain checks; they block for up to their timeout, so offload them.

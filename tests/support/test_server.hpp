@@ -33,8 +33,11 @@ class TestServer {
   TestServer& operator=(const TestServer&) = delete;
 
   [[nodiscard]] unsigned short port() const noexcept { return port_; }
-  // A second handle on the same database, for seeding and for checking what was stored.
-  [[nodiscard]] storage::Database& database() noexcept { return *database_->database; }
+  // The server's own handle on its database, for seeding and for checking what was stored: a
+  // write through it is in the server's memory when its commit returns (the change feed's write
+  // observer), as a write of a request handler would be. Changes made by another process are
+  // the subject of their own tests (change_feed_test.cpp, cli.change_feed).
+  [[nodiscard]] storage::Database& database() noexcept { return app_->database(); }
   [[nodiscard]] const std::filesystem::path& files_dir() const noexcept { return files_dir_; }
   [[nodiscard]] app::App& app() noexcept { return *app_; }
 

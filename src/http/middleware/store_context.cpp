@@ -12,12 +12,18 @@ asio::awaitable<Response> StoreContext::handle(Request& request, RequestContext&
   const auto hosts = request.equal_range(beast_http::field::host);
   const auto host_fields = static_cast<std::size_t>(std::distance(hosts.first, hosts.second));
   const core::RequestHead head{request.target(), request[beast_http::field::host], host_fields};
-  auto classified = core::classify(platform_, head);
-  if (!classified) {
-    co_return error_response(classified.error());
+  core::Result<core::Resolution> resolved;
+  if (const core::StoreDirectory* memory = lookup_.in_memory()) {
+    // The whole resolution on this thread, against memory: the code detection_bench measures.
+    resolved = core::resolve(platform_, head, *memory);
+  } else {
+    auto classified = core::classify(platform_, head);
+    if (!classified) {
+      co_return error_response(classified.error());
+    }
+    core::StorePtr found = co_await lookup_.answer(classified->lookup);
+    resolved = core::finish(std::move(*classified), std::move(found));
   }
-  core::StorePtr found = co_await lookup_.answer(classified->lookup);
-  auto resolved = core::finish(std::move(*classified), std::move(found));
   if (!resolved) {
     co_return error_response(resolved.error());
   }

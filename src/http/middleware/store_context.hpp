@@ -1,5 +1,6 @@
-// Third: resolves the request's store with the pure core (classify, the one lookup awaited off
-// the I/O thread, finish) and stores the Resolution in the context. A malformed host or path is
+// Third: resolves the request's store with the pure core and stores the Resolution in the
+// context: core::resolve against the in-memory directory on this thread while it is current,
+// else classify, the one lookup awaited off the I/O thread, finish. A malformed host or path is
 // answered here (400), as is a store host asked for another store (404, fail closed).
 #pragma once
 

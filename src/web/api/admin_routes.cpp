@@ -93,7 +93,6 @@ Outcome<Response> create_store(Call& call, PlatformTransaction& tx, const RouteP
     return failure_of(store.error());
   }
   // A lookup of this code may have been cached as "no such store".
-  call.stores_changed = true;
   return json_response(Status::created, store_json(*store), "/api/v1/admin/stores/" + store->code);
 }
 
@@ -135,7 +134,6 @@ Outcome<Response> update_store(Call& call, PlatformTransaction& tx, const RouteP
     }
     store = std::move(*changed);
   }
-  call.stores_changed = *name || *is_active;
   return json_response(Status::ok, store_json(store));
 }
 
@@ -181,7 +179,6 @@ Outcome<Response> add_domain(Call& call, TenantTransaction& tx, const RouteParam
   if (!added) {
     return failure_of(added.error());
   }
-  call.stores_changed = true;
   return json_response(Status::created, domain_json(*added, call.store->code),
                        "/api/v1/admin/domains/" + added->domain);
 }
@@ -209,7 +206,6 @@ Outcome<Response> update_domain(Call& call, TenantTransaction& tx, const RoutePa
     return failure_of(updated.error());
   }
   // The storefront's redirects start or stop with the next request.
-  call.stores_changed = true;
   return json_response(Status::ok, domain_json(*updated, call.store->code));
 }
 
@@ -222,7 +218,6 @@ Outcome<Response> remove_domain(Call& call, TenantTransaction& tx, const RoutePa
       !removed) {
     return failure_of(removed.error());
   }
-  call.stores_changed = true;
   return no_content();
 }
 
@@ -297,7 +292,6 @@ boost::asio::awaitable<Response> verify_domain(const Services& s, http::Request&
       if (!forced) {
         return respond(failure_of(forced.error()));
       }
-      s.stores.invalidate_all();
       json::object body = domain_json(forced->record, forced->store_code);
       body["check"] = check_json("forced", "verified", "marked verified by an admin; not checked");
       return json_response(Status::ok, body);
@@ -310,7 +304,6 @@ boost::asio::awaitable<Response> verify_domain(const Services& s, http::Request&
       return respond(failure_of(verified.error()));
     }
     if (verified->changed) {
-      s.stores.invalidate_all();
     }
     // A failed check is an answer, not an error: 200 with the domain as it stands and what to fix.
     json::object body = domain_json(verified->domain.record, verified->domain.store_code);

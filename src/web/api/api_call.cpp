@@ -391,16 +391,6 @@ Outcome<void> admit(Call& call, const Access& access, std::string_view token,
   return {};
 }
 
-// What a handler changed becomes visible to the next request: the caches forget it.
-void after_commit(const Call& call) {
-  if (call.stores_changed) {
-    call.services.stores.invalidate_all();
-  }
-  if (call.theme_changed && call.store) {
-    call.services.themes.invalidate(call.store->id);
-  }
-}
-
 }  // namespace
 
 boost::asio::awaitable<Response> serve_platform(const Services& services, http::Request& request,
@@ -414,7 +404,7 @@ boost::asio::awaitable<Response> serve_platform(const Services& services, http::
     co_return std::move(*refused);
   }
   co_return co_await http::offload(services.blocking, [&]() -> Response {
-    Call call{services, request, context, {}, {}, {}, false, false};
+    Call call{services, request, context, {}, {}, {}};
     auto tx = services.database.begin_platform();
     if (!tx) {
       return respond(failure_of(tx.error()));
@@ -429,7 +419,6 @@ boost::asio::awaitable<Response> serve_platform(const Services& services, http::
     if (auto done = tx->commit(); !done) {
       return respond(failure_of(done.error()));
     }
-    after_commit(call);
     return std::move(*response);
   });
 }
@@ -445,7 +434,7 @@ boost::asio::awaitable<Response> serve_tenant(const Services& services, http::Re
     co_return std::move(*refused);
   }
   co_return co_await http::offload(services.blocking, [&]() -> Response {
-    Call call{services, request, context, {}, {}, {}, false, false};
+    Call call{services, request, context, {}, {}, {}};
     {
       // The token check and the store lookup, committed (the token's last use) and closed
       // before the tenant transaction opens: one transaction at a time on this thread.
@@ -476,7 +465,6 @@ boost::asio::awaitable<Response> serve_tenant(const Services& services, http::Re
     if (auto done = tx->commit(); !done) {
       return respond(failure_of(done.error()));
     }
-    after_commit(call);
     return std::move(*response);
   });
 }

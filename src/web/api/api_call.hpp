@@ -106,9 +106,6 @@ struct Call {
   auth::TokenCaller caller;
   std::optional<storage::StoreRecord> store;               // Via::store_code, Via::domain
   std::optional<storage::domains::PlatformDomain> domain;  // Via::domain
-  // Set by a handler that changed what the storefront resolves or shows; acted on after commit.
-  bool stores_changed = false;
-  bool theme_changed = false;
 };
 
 using PlatformWork = std::function<Outcome<http::Response>(Call&, storage::PlatformTransaction&)>;

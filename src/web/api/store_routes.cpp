@@ -416,7 +416,6 @@ Outcome<Response> put_theme(Call& call, TenantTransaction& tx, const RouteParams
     return failure_of(stored.error(), {"primary_color", "secondary_color", "background_color",
                                        "text_color", "font_family", "logo_url", "custom_css"});
   }
-  call.theme_changed = true;
   return json_response(Status::ok, theme_json(*stored));
 }
 

@@ -207,8 +207,6 @@ asio::awaitable<Response> create_store(const Console& console, Request& request,
       return store;
     });
     if (created) {
-      // "No such store" may be cached for this code: forget it, so the store serves at once.
-      s.stores.invalidate_all();
       s.log->info("request {}: admin {} created store '{}'", context.request_id, visit.who.user.id,
                   created->code);
       co_return redirect(Status::see_other,
@@ -355,7 +353,6 @@ asio::awaitable<Response> set_active(const Console& console, Request&, RequestCo
     }
     co_return console.failure(context, visit, changed.error());
   }
-  s.stores.invalidate_all();
   s.log->info("request {}: admin {} {} store '{}'", context.request_id, visit.who.user.id,
               active ? "activated" : "deactivated", changed->code);
   co_return redirect(Status::see_other,

@@ -549,7 +549,6 @@ asio::awaitable<Response> add_store_domain(const Console& console, Request&,
     message.error = "The domain was not added: " + message.field_error;
     co_return co_await show_store_domains(console, context, visit, status, message);
   }
-  s.stores.invalidate_all();
   co_return redirect(Status::see_other, visit.url("/domains?added=" + domain));
 }
 
@@ -712,7 +711,6 @@ asio::awaitable<Response> admin_add_domain(const Console& console, Request&,
     co_return co_await show_admin_domains(console, context, visit, code, any, Status::conflict,
                                           message);
   }
-  s.stores.invalidate_all();
   co_return redirect(Status::see_other,
                      visit.url("/stores/" + *code + "/domains") + "?added=" + domain);
 }
@@ -779,8 +777,8 @@ asio::awaitable<Response> admin_domain(const Console& console, Request&, Request
 // ---- Actions on one domain (both consoles) ----
 //
 // Every POST on one domain has one shape: find the domain (a 404 page when this console cannot
-// see it), check the form, run one change on the blocking pool, empty the store cache when
-// routing may have changed (so it takes effect on the next request), then redirect back to the
+// see it), check the form, run one change on the blocking pool (its commit brings the in-memory
+// directory up to date before the answer: storage/change_feed.hpp), then redirect back to the
 // page the form came from, or show that page again with the refusal beside the domain. What
 // differs between the consoles is which domains they see, the transaction a change runs in
 // (in_store) and the pages they go back to.
@@ -905,21 +903,20 @@ asio::awaitable<Response> refuse(const Console& console, RequestContext& context
   co_return co_await show_admin_domains(console, context, visit, code, any, status, message);
 }
 
-// What a change did: done (routing may have changed), or refused with a sentence for the owner.
+// What a change did: done, or refused with a sentence for the owner.
 struct Outcome {
-  bool changed = true;
   std::optional<Status> refused;
   std::string reason;
 };
 
-// A committed write changed routing; a conflict (not a verified domain, ...) is a refusal with
+// A committed write is done; a conflict (not a verified domain, ...) is a refusal with
 // the storage layer's sentence; any other error stays one.
 core::Result<Outcome> written(const core::Result<void>& result) {
   if (result) {
     return Outcome{};
   }
   if (http::status_of(result.error().code) == Status::conflict) {
-    return Outcome{false, Status::conflict, refusal(result.error())};
+    return Outcome{Status::conflict, refusal(result.error())};
   }
   return result.error();
 }
@@ -930,13 +927,9 @@ template <class Change>
 asio::awaitable<Response> act(const Console& console, RequestContext& context, Visit& visit,
                               const Target& target, const Change& change,
                               const std::string& done_url) {
-  const Services& s = console.services();
   auto outcome = co_await console.blocking(change);
   if (!outcome) {
     co_return console.failure(context, visit, outcome.error());
-  }
-  if (outcome->changed) {
-    s.stores.invalidate_all();
   }
   if (outcome->refused) {
     const Status status = *outcome->refused;
@@ -985,7 +978,6 @@ asio::awaitable<Response> verify_domain(const Console& console, RequestContext& 
       return written(core::Result<void>(verified.error()));
     }
     Outcome outcome;
-    outcome.changed = verified->changed;
     if (!verified->check.verified()) {
       outcome.refused = Status::unprocessable_entity;
       outcome.reason = verified->check.message;

@@ -373,7 +373,6 @@ asio::awaitable<Response> save_theme(const Console& console, Request&, RequestCo
   if (!stored) {
     co_return console.failure(context, visit, stored.error());
   }
-  s.themes.invalidate(visit.scope.tenant->store_id());
   co_return redirect(Status::see_other, visit.url("/theme?done=saved"));
 }
 
@@ -485,7 +484,6 @@ asio::awaitable<Response> upload_logo(const Console& console, Request&, RequestC
                          });
     });
     if (stored) {
-      s.themes.invalidate(visit.scope.tenant->store_id());
       co_return redirect(Status::see_other, visit.url("/theme?done=logo"));
     }
     if (stored.error().code != core::Errc::invalid_input) {

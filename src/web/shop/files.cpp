@@ -169,11 +169,10 @@ void add_files_route(http::Router& router, const Services& services, core::Conte
                  if (store->code != *code) {
                    co_return missing(*s, context);
                  }
-               } else if (auto cached = s->stores.peek({core::Lookup::By::code, *code})) {
-                 store = std::move(*cached);
                } else {
-                 store = co_await http::offload(
-                     s->blocking, [&] { return s->stores.find_active_by_code(*code); });
+                 // A named lookup: GCC 12 mishandles a temporary that outlives a co_await.
+                 const core::Lookup lookup{core::Lookup::By::code, *code};
+                 store = co_await s->stores.find(lookup);
                }
                if (!store) {
                  co_return missing(*s, context);
