@@ -29,6 +29,11 @@ struct RequestContext {
   // handler runs, or leaves that to a route that checks the head first (http::read_body).
   RequestBody* body = nullptr;
   std::uint64_t body_limit = 0;  // set by the router: the matched route's limit
+  // Set by a handler whose 200 answer to a GET depends on nothing but the page cache's key (store,
+  // scheme, host, mode, clean path, query) and the store's data — no cookie, no session, no other
+  // header — so that it may be kept and served to every shopper (http/page_cache.hpp). Opt-in:
+  // only the storefront handlers that are safe set it.
+  bool cacheable = false;
 };
 
 // The client's address: the one a trusted proxy's X-Forwarded-For names (middleware/forwarded.hpp),

@@ -3,6 +3,7 @@
 #include "http/middleware/context_detection.hpp"
 #include "http/middleware/error_boundary.hpp"
 #include "http/middleware/forwarded.hpp"
+#include "http/middleware/page_cache_step.hpp"
 #include "http/middleware/primary_domain.hpp"
 #include "http/middleware/probes.hpp"
 #include "http/middleware/request_log.hpp"
@@ -43,6 +44,12 @@ std::unique_ptr<Chain> make_chain(ChainParts parts) {
   chain.push_back(std::make_unique<PrimaryDomain>(parts.canonical_scheme));
   // 6. ContextDetection: acts on the context type before any handler (a store's `/` → `/shop/`).
   chain.push_back(std::make_unique<ContextDetection>());
+  // 6a. PageCacheStep: a storefront page held for the store's current version is answered here,
+  //     after the redirects (a page is only ever served where it would be rendered) and before
+  //     step 7, so a hit needs no theme lookup; a miss goes on and may be kept on the way back.
+  if (parts.pages != nullptr) {
+    chain.push_back(std::make_unique<PageCacheStep>(*parts.pages));
+  }
   // 7. ThemeContext: the store's theme for every page of the store.
   if (parts.themes != nullptr && parts.blocking != nullptr) {
     chain.push_back(std::make_unique<ThemeContext>(*parts.themes, *parts.blocking));

@@ -12,6 +12,7 @@
 #include "http/metrics.hpp"
 #include "http/middleware.hpp"
 #include "http/middleware/probes.hpp"
+#include "http/page_cache.hpp"
 #include "http/store_lookup.hpp"
 #include "storage/store_cache.hpp"
 #include "storage/theme_cache.hpp"
@@ -40,6 +41,8 @@ struct ChainParts {
   std::string canonical_scheme = "https";
   // Of the access log and the error boundary's lines (app::Config log_format).
   LogFormat log_format = LogFormat::text;
+  // Optional: without it (page_cache_bytes = 0) storefront pages are always built.
+  PageCache* pages = nullptr;
   // The health probes answered on every Host (web::ops_probes); none in unit tests of the chain.
   std::vector<Probe> probes{};
 };
