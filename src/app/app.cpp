@@ -105,15 +105,30 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
       *app->directory_, storage::StoreCache::Options{c.store_cache_ttl, 100'000},
       app->directory_.get());
   app->themes_ = std::make_unique<storage::ThemeCache>(*app->database_, c.store_cache_ttl);
+  app->templates_ = std::make_unique<web::Templates>();
+  if (c.page_cache_bytes > 0) {
+    app->pages_ = std::make_unique<http::PageCache>(http::PageCache::Options{c.page_cache_bytes});
+  }
   // Every store and domain in memory, and the feed that keeps them and the caches exact: it
   // reads the change log after each commit of this process that wrote (before the change is
   // acknowledged) and whenever another process commits (docs/STORAGE.md, "The change feed").
   {
     App* raw = app.get();
     storage::ChangeFeed::Hooks hooks;
-    hooks.store_changed = [raw](std::int64_t store_id) { raw->themes_->invalidate(store_id); };
+    // The page cache last: a page rebuilt after its store_changed reads the theme anew.
+    hooks.store_changed = [raw](std::int64_t store_id) {
+      raw->themes_->invalidate(store_id);
+      if (raw->pages_) {
+        raw->pages_->store_changed(store_id);
+      }
+    };
     hooks.domains_changed = [raw] { raw->stores_->invalidate_all(); };
-    hooks.reloaded = [raw] { raw->themes_->invalidate_all(); };
+    hooks.reloaded = [raw] {
+      raw->themes_->invalidate_all();
+      if (raw->pages_) {
+        raw->pages_->all_changed();
+      }
+    };
     hooks.warn = [raw](const std::string& line) { raw->log_->warn("{}", line); };
     app->feed_ = std::make_unique<storage::ChangeFeed>(
         *app->database_, app->live_, std::move(hooks), storage::ChangeFeed::Options{});
@@ -130,7 +145,6 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
                         .count());
     app->database_->set_write_observer([raw] { (void)raw->feed_->sync(); });
   }
-  app->templates_ = std::make_unique<web::Templates>();
   domains::DnsOptions dns{c.dns_server, c.dns_timeout,      c.platform_domain,
                           {},           c.domain_http_port, c.domain_http_allow_private};
   if (auto targets = domains::parse_targets(c.domain_targets); targets) {
@@ -176,6 +190,9 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   app->metrics_.add_source([raw] { return raw->checks_->metrics(); });
   app->metrics_.add_source([raw] { return raw->orders_->metrics(); });
   app->metrics_.add_source([raw] { return raw->feed_->metrics(); });
+  if (app->pages_) {
+    app->metrics_.add_source([raw] { return raw->pages_->metrics(); });
+  }
   app->metrics_.add_source([raw] {
     const auto cache = raw->stores_->stats();
     const auto pool = raw->database_->pool_state();
@@ -212,6 +229,7 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   parts.canonical_scheme = c.canonical_scheme;
   parts.log_format = log_format;
   parts.probes = web::ops_probes(*app->services_);
+  parts.pages = app->pages_.get();
   app->chain_ = http::make_chain(std::move(parts));
   http::ServerOptions options;
   options.header_limit = c.header_limit;

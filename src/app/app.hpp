@@ -23,6 +23,7 @@
 #include "domains/verifier.hpp"
 #include "http/metrics.hpp"
 #include "http/middleware.hpp"
+#include "http/page_cache.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/store_lookup.hpp"
@@ -66,6 +67,10 @@ class App {
   [[nodiscard]] storage::Database& database() noexcept { return *database_; }
   [[nodiscard]] DomainScheduler& domain_scheduler() noexcept { return *scheduler_; }
   [[nodiscard]] OrderSweeper& order_sweeper() noexcept { return *orders_; }
+  // The page cache, for whatever learns of changes (the change feed): none with
+  // page_cache_bytes = 0. It starts not serving — nothing yet proves it current — so a
+  // storefront page is built for every request until set_serving(true).
+  [[nodiscard]] http::PageCache* pages() noexcept { return pages_.get(); }
 
  private:
   App(Config config, std::shared_ptr<spdlog::logger> log);
@@ -82,6 +87,7 @@ class App {
   std::unique_ptr<storage::ChangeFeed> feed_;
   std::unique_ptr<storage::StoreCache> stores_;  // verification tokens
   std::unique_ptr<storage::ThemeCache> themes_;
+  std::unique_ptr<http::PageCache> pages_;
   std::unique_ptr<web::Templates> templates_;
   std::unique_ptr<domains::Verifier> verifier_;
   std::unique_ptr<domains::CheckExecutor> checks_;

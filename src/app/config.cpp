@@ -112,6 +112,8 @@ constexpr Setting kSettings[] = {
     {"max_connections", "open connections at most (more: 503)",
      ORION_NUMBER(max_connections, std::size_t)},
     {"store_cache_ttl_ms", "how long a store lookup is cached", ORION_MILLIS(store_cache_ttl)},
+    {"page_cache_bytes", "memory for ready storefront pages in bytes (0: no page cache)",
+     ORION_NUMBER(page_cache_bytes, std::size_t)},
     {"files_dir", "folder of the stores' uploaded files (default: 'files' beside a SQLite db)",
      ORION_TEXT(files_dir)},
     {"log_level", "trace, debug, info, warn or error", ORION_TEXT(log_level)},

@@ -36,6 +36,7 @@ struct Config {
   std::chrono::milliseconds shutdown_grace{10'000};  // shutdown_grace_ms
   std::size_t max_connections = 10'000;              // max_connections
   std::chrono::milliseconds store_cache_ttl{5'000};  // store_cache_ttl_ms
+  std::size_t page_cache_bytes = 256u << 20;         // page_cache_bytes: 0 = no page cache
   std::filesystem::path files_dir;  // files_dir: store files; default: beside a SQLite db
   std::string log_level = "info";   // log_level: trace|debug|info|warn|error
   std::string log_format = "text";  // log_format: text|json (every line; docs/CONFIG.md)

@@ -22,6 +22,10 @@ struct RequestContext {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Set by StoreContext: the store (or none), detection mode, context type, clean path.
   std::optional<core::Resolution> resolution;
+  // Set by StoreContext: the resolution came from the in-memory directory while the change feed
+  // was current. Only then may the page cache answer or keep a page: otherwise this process
+  // cannot prove it knows every change (http/store_lookup.hpp).
+  bool current = false;
   // Set by ThemeContext for a request with a store: that store's theme (a shared snapshot).
   std::shared_ptr<const storage::Theme> theme;
   // The request's body, still unread when the server hands the request over (none: the request

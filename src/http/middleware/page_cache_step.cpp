@@ -35,8 +35,9 @@ asio::awaitable<Response> PageCacheStep::handle(Request& request, RequestContext
                                                 Next next) const {
   const core::Resolution& r = *context.resolution;
   const auto method = request.method();
+  // Not while this process may have missed a change (the change feed is not current).
   if ((method != beast_http::verb::get && method != beast_http::verb::head) || !r.store ||
-      r.context != core::ContextType::shop) {
+      r.context != core::ContextType::shop || !context.current) {
     co_return co_await next(request, context);
   }
   std::string key = page_key(request, context);

@@ -16,6 +16,7 @@ asio::awaitable<Response> StoreContext::handle(Request& request, RequestContext&
   if (const core::StoreDirectory* memory = lookup_.in_memory()) {
     // The whole resolution on this thread, against memory: the code detection_bench measures.
     resolved = core::resolve(platform_, head, *memory);
+    context.current = true;
   } else {
     auto classified = core::classify(platform_, head);
     if (!classified) {

@@ -325,15 +325,18 @@ Outcome<Response> create_order(const Services& s, const Request& request,
 using ApiWork = Outcome<Response> (*)(const Services&, const Request&, const RequestContext&,
                                       const RouteParams&);
 
+// `cacheable`: the route's 200 reads only the store, mode, path and query (no cookie, no header),
+// so the page cache may keep it for every client (http::RequestContext::cacheable).
 void add_api(http::Router& router, const Services& services, verb method, std::string pattern,
-             ApiWork work) {
+             ApiWork work, bool cacheable = false) {
   const Services* s = &services;
   router.add(core::ContextType::shop, method, std::move(pattern),
-             [s, work](Request& request, RequestContext& context,
-                       const RouteParams& params) -> asio::awaitable<Response> {
+             [s, work, cacheable](Request& request, RequestContext& context,
+                                  const RouteParams& params) -> asio::awaitable<Response> {
                if (!context.resolution->store) {
                  co_return api::respond(api::not_found("no store at this address"));
                }
+               context.cacheable = cacheable;
                co_return co_await http::offload(s->blocking, [&] {
                  auto outcome = work(*s, request, context, params);
                  return outcome ? std::move(*outcome) : api::respond(outcome.error());
@@ -344,13 +347,17 @@ void add_api(http::Router& router, const Services& services, verb method, std::s
 }  // namespace
 
 void add_storefront_api(http::Router& router, const Services& services) {
-  add_api(router, services, verb::get, "/shop/api/products",
-          [](const Services& s, const Request&, const RequestContext& context, const RouteParams&) {
-            return list_products(s, context);
-          });
-  add_api(router, services, verb::get, "/shop/api/products/{id}",
-          [](const Services& s, const Request&, const RequestContext& context,
-             const RouteParams& params) { return get_product(s, context, params); });
+  add_api(
+      router, services, verb::get, "/shop/api/products",
+      [](const Services& s, const Request&, const RequestContext& context, const RouteParams&) {
+        return list_products(s, context);
+      },
+      true);
+  add_api(
+      router, services, verb::get, "/shop/api/products/{id}",
+      [](const Services& s, const Request&, const RequestContext& context,
+         const RouteParams& params) { return get_product(s, context, params); },
+      true);
   add_api(router, services, verb::post, "/shop/api/orders",
           [](const Services& s, const Request& request, const RequestContext& context,
              const RouteParams&) { return create_order(s, request, context); });

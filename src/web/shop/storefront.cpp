@@ -461,17 +461,23 @@ Response order_page(const Services& s, const Request& request, const RequestCont
   return render_page(s, Status::ok, "shop/order", data, true);
 }
 
+// Whether a page's 200 may be kept by the page cache and served to every shopper: only pages that
+// read nothing of the request but its store, mode, path and query (no cookie: no cart, no
+// session), so that their bytes are the same for everyone (http::RequestContext::cacheable).
+enum class Cacheable : bool { no, yes };
+
 // Registers a page: a request without a store gets the store-not-found page; the rest runs on
 // the blocking pool.
 void add_page(http::Router& router, const Services& services, verb method, std::string pattern,
-              PageWork work) {
+              PageWork work, Cacheable cacheable = Cacheable::no) {
   const Services* s = &services;
   router.add(core::ContextType::shop, method, std::move(pattern),
-             [s, work](Request& request, RequestContext& context,
-                       const RouteParams& params) -> asio::awaitable<Response> {
+             [s, work, cacheable](Request& request, RequestContext& context,
+                                  const RouteParams& params) -> asio::awaitable<Response> {
                if (!context.resolution->store) {
                  co_return store_not_found_page(*s, context);
                }
+               context.cacheable = cacheable == Cacheable::yes;
                co_return co_await http::offload(s->blocking,
                                                 [&] { return work(*s, request, context, params); });
              });
@@ -480,9 +486,11 @@ void add_page(http::Router& router, const Services& services, verb method, std::
 }  // namespace
 
 void add_storefront_pages(http::Router& router, const Services& services) {
-  add_page(router, services, verb::get, "/shop/", home);
-  add_page(router, services, verb::get, "/shop/products", products_page);
-  add_page(router, services, verb::get, "/shop/products/{id}", product_page);
+  // Home, the product list and product pages read the store, its theme, its products and the
+  // query only: cacheable. The cart and order pages read the cart cookie: never.
+  add_page(router, services, verb::get, "/shop/", home, Cacheable::yes);
+  add_page(router, services, verb::get, "/shop/products", products_page, Cacheable::yes);
+  add_page(router, services, verb::get, "/shop/products/{id}", product_page, Cacheable::yes);
   add_page(router, services, verb::get, "/shop/cart", cart_page);
   add_page(router, services, verb::post, "/shop/cart/items", cart_add);
   add_page(router, services, verb::post, "/shop/cart/items/{id}/remove", cart_remove);
@@ -506,6 +514,7 @@ void add_storefront_pages(http::Router& router, const Services& services) {
         if (!context.resolution->store) {
           co_return store_not_found_page(*s, context);
         }
+        context.cacheable = true;  // the store's theme alone
         std::string css =
             context.theme ? sanitize_custom_css(context.theme->custom_css) : std::string();
         Response response =
