@@ -1,11 +1,16 @@
-// The embedded page templates: parsed once at construction, rendered by copying the parsed
-// template (kainjow's render mutates the object it runs on), so render is const and safe from
-// any number of threads. Partials ({{> layout/head}}) resolve to other embedded templates by
-// name; an unknown template or partial, or a render error, throws.
+// The embedded page templates, parsed once at construction: every partial ({{> layout/head}}) is
+// replaced by the partial's own (expanded) source before parsing, so that a render never parses
+// anything — kainjow parses a partial again each time it renders one — and a missing partial or a
+// cycle is found at start. Rendering needs a template object of its own (kainjow's render is not
+// const), so each template keeps a few parsed copies that renders borrow and give back: render is
+// const, safe from any number of threads, and copies a parsed tree only when more threads render
+// one template at once than ever before.
 #include "web/templates.hpp"
 
 #include <algorithm>
 #include <map>
+#include <mutex>
+#include <set>
 #include <span>
 #include <stdexcept>
 #include <utility>
@@ -17,49 +22,98 @@ std::span<const std::pair<std::string_view, std::string_view>> embedded_template
 
 namespace mustache = kainjow::mustache;
 
-struct Templates::Compiled {
-  std::map<std::string, mustache::mustache, std::less<>> parsed;
-  // The sources again, as data, for kainjow's partial lookup (which re-parses a partial).
-  std::map<std::string, mustache::data, std::less<>> partials;
-};
-
 namespace {
 
-// A render context whose partials are the embedded templates, never the page's data: a store
-// value can never become template source. Remembers a partial it could not find.
-class PartialContext final : public mustache::context<std::string> {
- public:
-  PartialContext(const mustache::data* data,
-                 const std::map<std::string, mustache::data, std::less<>>& partials)
-      : mustache::context<std::string>(data), partials_(partials) {}
+using Sources = std::map<std::string_view, std::string_view, std::less<>>;
 
-  const mustache::data* get_partial(const std::string& name) const override {
-    const auto found = partials_.find(name);
-    if (found == partials_.end()) {
-      missing_ = name;
-      return nullptr;
-    }
-    return &found->second;
+std::string_view trim(std::string_view text) noexcept {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
   }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
 
-  [[nodiscard]] const std::string& missing() const noexcept { return missing_; }
-
- private:
-  const std::map<std::string, mustache::data, std::less<>>& partials_;
-  mutable std::string missing_;
-};
+// `source` with each {{> name}} replaced by the expansion of template `name`. kainjow renders a
+// partial into the same line buffer and context as the tag's, so the text in its place renders
+// the same. `open` holds the templates being expanded (a partial that includes itself is a
+// cycle). The templates use the default delimiters only (a set-delimiter tag is refused: it would
+// change how the text pasted after it parses).
+std::string expand(std::string_view name, const Sources& sources,
+                   std::set<std::string_view>& open) {
+  const auto found = sources.find(name);
+  if (found == sources.end()) {
+    throw std::runtime_error("no partial named " + std::string(name));
+  }
+  if (!open.insert(found->first).second) {
+    throw std::runtime_error("template " + std::string(name) + " includes itself");
+  }
+  std::string_view rest = found->second;
+  std::string out;
+  out.reserve(rest.size());
+  for (;;) {
+    const std::size_t tag = rest.find("{{");
+    if (tag == std::string_view::npos) {
+      out += rest;
+      break;
+    }
+    const std::size_t end = rest.find("}}", tag + 2);
+    if (end == std::string_view::npos) {
+      out += rest;  // unclosed: the parser reports it
+      break;
+    }
+    const std::string_view contents = trim(rest.substr(tag + 2, end - tag - 2));
+    if (contents.starts_with('=')) {
+      throw std::runtime_error("template " + std::string(name) +
+                               ": set-delimiter tags are not supported");
+    }
+    if (!contents.starts_with('>')) {
+      out += rest.substr(0, end + 2);
+      rest.remove_prefix(end + 2);
+      continue;
+    }
+    out += rest.substr(0, tag);
+    out += expand(trim(contents.substr(1)), sources, open);
+    rest.remove_prefix(end + 2);
+  }
+  open.erase(found->first);
+  return out;
+}
 
 }  // namespace
 
+struct Templates::Compiled {
+  struct Template {
+    explicit Template(mustache::mustache p) : parsed(std::move(p)) {}
+    mustache::mustache parsed;  // never rendered itself: the master the copies come from
+    mutable std::mutex mutex;
+    mutable std::vector<std::unique_ptr<mustache::mustache>> idle;
+  };
+  std::map<std::string, std::unique_ptr<Template>, std::less<>> templates;
+};
+
 Templates::Templates() {
-  auto compiled = std::make_unique<Compiled>();
+  Sources sources;
   for (const auto& [name, source] : embedded_templates()) {
-    mustache::mustache parsed{std::string(source)};
+    sources.emplace(name, source);
+  }
+  auto compiled = std::make_unique<Compiled>();
+  for (const auto& [name, source] : sources) {
+    std::set<std::string_view> open;
+    std::string expanded;
+    try {
+      expanded = expand(name, sources, open);
+    } catch (const std::runtime_error& error) {
+      throw std::runtime_error("template " + std::string(name) + ": " + error.what());
+    }
+    mustache::mustache parsed{expanded};
     if (!parsed.is_valid()) {
       throw std::runtime_error("template " + std::string(name) + ": " + parsed.error_message());
     }
-    compiled->parsed.emplace(std::string(name), std::move(parsed));
-    compiled->partials.emplace(std::string(name), mustache::data{std::string(source)});
+    compiled->templates.emplace(std::string(name),
+                                std::make_unique<Compiled::Template>(std::move(parsed)));
   }
   compiled_ = std::move(compiled);
 }
@@ -67,27 +121,38 @@ Templates::Templates() {
 Templates::~Templates() = default;
 
 std::string Templates::render(std::string_view name, const mustache::data& data) const {
-  const auto found = compiled_->parsed.find(name);
-  if (found == compiled_->parsed.end()) {
+  const auto found = compiled_->templates.find(name);
+  if (found == compiled_->templates.end()) {
     throw std::out_of_range("no template named " + std::string(name));
   }
-  mustache::mustache copy = found->second;
-  PartialContext context{&data, compiled_->partials};
-  std::string html = copy.render(context);
-  if (!copy.is_valid()) {
-    throw std::runtime_error("template " + std::string(name) + ": " + copy.error_message());
+  const Compiled::Template& entry = *found->second;
+  std::unique_ptr<mustache::mustache> borrowed;
+  {
+    std::lock_guard lock(entry.mutex);
+    if (!entry.idle.empty()) {
+      borrowed = std::move(entry.idle.back());
+      entry.idle.pop_back();
+    }
   }
-  if (!context.missing().empty()) {
-    throw std::runtime_error("template " + std::string(name) + ": no partial named " +
-                             context.missing());
+  if (!borrowed) {
+    borrowed = std::make_unique<mustache::mustache>(entry.parsed);
   }
+  std::string html;
+  borrowed->render(data, [&html](const std::string& text) { html += text; });
+  if (!borrowed->is_valid()) {
+    // A render error (none of the templates can raise one: they have no partials left, and data
+    // holds no lambdas) leaves its message in the object: do not give that one back.
+    throw std::runtime_error("template " + std::string(name) + ": " + borrowed->error_message());
+  }
+  std::lock_guard lock(entry.mutex);
+  entry.idle.push_back(std::move(borrowed));
   return html;
 }
 
 std::vector<std::string> Templates::names() const {
   std::vector<std::string> names;
-  names.reserve(compiled_->parsed.size());
-  for (const auto& entry : compiled_->parsed) {
+  names.reserve(compiled_->templates.size());
+  for (const auto& entry : compiled_->templates) {
     names.push_back(entry.first);
   }
   return names;

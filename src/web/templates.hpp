@@ -13,7 +13,8 @@ namespace orion::web {
 
 class Templates {
  public:
-  // Parses every embedded template once; a template that does not parse throws (a build bug).
+  // Parses every embedded template once, its partials expanded in place; a template that does
+  // not parse, or names a partial that does not exist, throws (a build bug).
   Templates();
   ~Templates();
   Templates(const Templates&) = delete;

@@ -5,12 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 namespace orion::web {
+
+std::span<const std::pair<std::string_view, std::string_view>> embedded_templates() noexcept;
+
 namespace {
 
 namespace mustache = kainjow::mustache;
@@ -58,6 +63,74 @@ TEST(Templates, DataCannotNameAPartial) {
   data.set("title", "T");
   const std::string html = templates.render("layout/head", data);
   EXPECT_EQ(html.find("{{evil}}"), std::string::npos);
+}
+
+// How kainjow renders a template with its partials looked up (and parsed) at render time: what
+// Templates rendered before it expanded partials at start. The expansion must not change a byte.
+class KainjowPartials final : public mustache::context<std::string> {
+ public:
+  KainjowPartials(const mustache::data* data, const std::map<std::string, mustache::data>& partials)
+      : mustache::context<std::string>(data), partials_(partials) {}
+  const mustache::data* get_partial(const std::string& name) const override {
+    const auto found = partials_.find(name);
+    return found == partials_.end() ? nullptr : &found->second;
+  }
+
+ private:
+  const std::map<std::string, mustache::data>& partials_;
+};
+
+mustache::data shopper_page() {
+  mustache::data data;
+  data.set("title", "Products");
+  data.set("site_name", "Orion <Shop>");
+  data.set("context", "shop");
+  data.set("home_url", "/shop/");
+  data.set("shop", "/shop");
+  mustache::data nav{mustache::data::type::list};
+  for (const char* label : {"Home", "Products", "Cart"}) {
+    mustache::data link;
+    link.set("label", label);
+    link.set("href", std::string("/shop/") + label);
+    nav.push_back(link);
+  }
+  data.set("nav", nav);
+  mustache::data product;
+  product.set("id", "7");
+  product.set("name", "Lamp & Shade");
+  product.set("description", "Bright.");
+  product.set("price", "25.00 EUR");
+  product.set("url", "/shop/products/7");
+  product.set("in_stock", true);
+  mustache::data products{mustache::data::type::list};
+  products.push_back(product);
+  products.push_back(product);
+  data.set("products", products);
+  data.set("product", product);
+  data.set("has_products", true);
+  data.set("prev_url", "/shop/products?page=1");
+  data.set("error", "Something <went> wrong");
+  data.set("status", "404");
+  data.set("heading", "Page not found");
+  data.set("message", "No such page.");
+  return data;
+}
+
+TEST(Templates, ExpandedPartialsRenderExactlyAsKainjowsOwn) {
+  std::map<std::string, mustache::data> partials;
+  for (const auto& [name, source] : embedded_templates()) {
+    partials.emplace(std::string(name), mustache::data{std::string(source)});
+  }
+  const Templates templates;
+  for (const mustache::data& data : {mustache::data{}, shopper_page()}) {
+    for (const auto& [name, source] : embedded_templates()) {
+      mustache::mustache reference{std::string(source)};
+      KainjowPartials context{&data, partials};
+      const std::string expected = reference.render(context);
+      ASSERT_TRUE(reference.is_valid()) << name;
+      EXPECT_EQ(templates.render(name, data), expected) << name;
+    }
+  }
 }
 
 TEST(Templates, RendersConcurrently) {
