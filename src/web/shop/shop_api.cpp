@@ -121,7 +121,7 @@ Outcome<storage::Page> page_of(std::string_view query) {
   return result;
 }
 
-Outcome<Response> list_products(const Services& s, const RequestContext& context) {
+Outcome<Response> list_products(const Services& s, RequestContext& context) {
   auto page = page_of(context.resolution->query);
   if (!page) {
     return page.error();
@@ -135,6 +135,12 @@ Outcome<Response> list_products(const Services& s, const RequestContext& context
     return api::failure_of(listed.error());
   }
   const std::int64_t total = listed->total;
+  // Kept by the page cache only as the storefront's own clients ask (page, limit) and within the
+  // list: an offset, or a page past the end, is answered but never kept (so made-up queries
+  // cannot fill the cache).
+  static constexpr std::string_view kCacheQuery[] = {"page", "limit"};
+  context.cacheable = canonical_query(context.resolution->query, kCacheQuery) &&
+                      (page->offset == 0 || page->offset < total);
   json::array items;
   for (const auto& product : listed->items) {
     items.push_back(public_product(*context.resolution, product));
@@ -322,21 +328,19 @@ Outcome<Response> create_order(const Services& s, const Request& request,
   return api::json_response(Status::created, public_order(*order, order_url(*order)));
 }
 
-using ApiWork = Outcome<Response> (*)(const Services&, const Request&, const RequestContext&,
+// May set context.cacheable (http::RequestContext) for a 200 the page cache may keep.
+using ApiWork = Outcome<Response> (*)(const Services&, const Request&, RequestContext&,
                                       const RouteParams&);
 
-// `cacheable`: the route's 200 reads only the store, mode, path and query (no cookie, no header),
-// so the page cache may keep it for every client (http::RequestContext::cacheable).
 void add_api(http::Router& router, const Services& services, verb method, std::string pattern,
-             ApiWork work, bool cacheable = false) {
+             ApiWork work) {
   const Services* s = &services;
   router.add(core::ContextType::shop, method, std::move(pattern),
-             [s, work, cacheable](Request& request, RequestContext& context,
-                                  const RouteParams& params) -> asio::awaitable<Response> {
+             [s, work](Request& request, RequestContext& context,
+                       const RouteParams& params) -> asio::awaitable<Response> {
                if (!context.resolution->store) {
                  co_return api::respond(api::not_found("no store at this address"));
                }
-               context.cacheable = cacheable;
                co_return co_await http::offload(s->blocking, [&] {
                  auto outcome = work(*s, request, context, params);
                  return outcome ? std::move(*outcome) : api::respond(outcome.error());
@@ -347,19 +351,19 @@ void add_api(http::Router& router, const Services& services, verb method, std::s
 }  // namespace
 
 void add_storefront_api(http::Router& router, const Services& services) {
-  add_api(
-      router, services, verb::get, "/shop/api/products",
-      [](const Services& s, const Request&, const RequestContext& context, const RouteParams&) {
-        return list_products(s, context);
-      },
-      true);
+  add_api(router, services, verb::get, "/shop/api/products",
+          [](const Services& s, const Request&, RequestContext& context, const RouteParams&) {
+            return list_products(s, context);
+          });
   add_api(
       router, services, verb::get, "/shop/api/products/{id}",
-      [](const Services& s, const Request&, const RequestContext& context,
-         const RouteParams& params) { return get_product(s, context, params); },
-      true);
+      [](const Services& s, const Request&, RequestContext& context, const RouteParams& params) {
+        // One product, the same for every client: kept when asked without a query.
+        context.cacheable = context.resolution->query.empty();
+        return get_product(s, context, params);
+      });
   add_api(router, services, verb::post, "/shop/api/orders",
-          [](const Services& s, const Request& request, const RequestContext& context,
+          [](const Services& s, const Request& request, RequestContext& context,
              const RouteParams&) { return create_order(s, request, context); });
 }
 

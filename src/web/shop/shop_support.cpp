@@ -1,12 +1,14 @@
 // The storefront's shared pieces (see shop_support.hpp).
 #include "web/shop/shop_support.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/beast/http/field.hpp>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cstdio>
 #include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -170,6 +172,37 @@ mustache::data product_data(const core::Resolution& resolution,
   }
   data.set("in_stock", !product.stock || *product.stock > 0);
   return data;
+}
+
+bool canonical_query(std::string_view query, std::span<const std::string_view> names) {
+  std::vector<std::string_view> seen;
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const std::size_t eq = pair.find('=');
+    if (eq == std::string_view::npos) {
+      return false;
+    }
+    const std::string_view name = pair.substr(0, eq);
+    const std::string_view value = pair.substr(eq + 1);
+    if (std::find(names.begin(), names.end(), name) == names.end() ||
+        std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      return false;
+    }
+    const auto number = parse_id(value);
+    if (!number || std::to_string(*number) != value) {
+      return false;
+    }
+    seen.push_back(name);
+    if (amp == std::string_view::npos) {
+      break;
+    }
+    query.remove_prefix(amp + 1);
+    if (query.empty()) {
+      return false;  // a trailing '&'
+    }
+  }
+  return true;
 }
 
 std::optional<std::int64_t> parse_id(std::string_view text) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <kainjow/mustache.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,13 @@ std::string format_money(std::int64_t cents, std::string_view currency);
 // when safe_asset_url accepts it), in_stock.
 mustache::data product_data(const core::Resolution& resolution,
                             const storage::ProductRecord& product);
+
+// Whether `query` (without the '?') is one the storefront's own links produce, so that the page
+// cache may keep the answer under it: each parameter one of `names`, at most once, its value a
+// positive decimal in canonical form ("2", not "02" or "+2"). The empty query qualifies. A page
+// asked with anything else is still answered, but not kept: made-up query strings would each keep
+// a copy of the same page and push real pages out of the cache.
+bool canonical_query(std::string_view query, std::span<const std::string_view> names);
 
 // A positive decimal id ("42"); none for anything else.
 std::optional<std::int64_t> parse_id(std::string_view text);

@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <boost/beast/http/field.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -461,23 +463,25 @@ Response order_page(const Services& s, const Request& request, const RequestCont
   return render_page(s, Status::ok, "shop/order", data, true);
 }
 
-// Whether a page's 200 may be kept by the page cache and served to every shopper: only pages that
-// read nothing of the request but its store, mode, path and query (no cookie: no cart, no
-// session), so that their bytes are the same for everyone (http::RequestContext::cacheable).
-enum class Cacheable : bool { no, yes };
+// The query parameters of a page whose 200 the page cache may keep and serve to every shopper: a
+// page that reads nothing of the request but its store, mode, path and these parameters (no
+// cookie: no cart, no session), asked with a query its own links produce (canonical_query), so
+// that its bytes are the same for everyone (http::RequestContext::cacheable). None: never kept.
+using CacheQuery = std::optional<std::vector<std::string_view>>;
 
 // Registers a page: a request without a store gets the store-not-found page; the rest runs on
 // the blocking pool.
 void add_page(http::Router& router, const Services& services, verb method, std::string pattern,
-              PageWork work, Cacheable cacheable = Cacheable::no) {
+              PageWork work, CacheQuery cache_query = std::nullopt) {
   const Services* s = &services;
   router.add(core::ContextType::shop, method, std::move(pattern),
-             [s, work, cacheable](Request& request, RequestContext& context,
-                                  const RouteParams& params) -> asio::awaitable<Response> {
+             [s, work, cache_query](Request& request, RequestContext& context,
+                                    const RouteParams& params) -> asio::awaitable<Response> {
                if (!context.resolution->store) {
                  co_return store_not_found_page(*s, context);
                }
-               context.cacheable = cacheable == Cacheable::yes;
+               context.cacheable =
+                   cache_query && canonical_query(context.resolution->query, *cache_query);
                co_return co_await http::offload(s->blocking,
                                                 [&] { return work(*s, request, context, params); });
              });
@@ -488,9 +492,11 @@ void add_page(http::Router& router, const Services& services, verb method, std::
 void add_storefront_pages(http::Router& router, const Services& services) {
   // Home, the product list and product pages read the store, its theme, its products and the
   // query only: cacheable. The cart and order pages read the cart cookie: never.
-  add_page(router, services, verb::get, "/shop/", home, Cacheable::yes);
-  add_page(router, services, verb::get, "/shop/products", products_page, Cacheable::yes);
-  add_page(router, services, verb::get, "/shop/products/{id}", product_page, Cacheable::yes);
+  const CacheQuery no_query(std::in_place);
+  add_page(router, services, verb::get, "/shop/", home, no_query);
+  add_page(router, services, verb::get, "/shop/products", products_page,
+           CacheQuery(std::vector<std::string_view>{"page"}));
+  add_page(router, services, verb::get, "/shop/products/{id}", product_page, no_query);
   add_page(router, services, verb::get, "/shop/cart", cart_page);
   add_page(router, services, verb::post, "/shop/cart/items", cart_add);
   add_page(router, services, verb::post, "/shop/cart/items/{id}/remove", cart_remove);
@@ -514,7 +520,11 @@ void add_storefront_pages(http::Router& router, const Services& services) {
         if (!context.resolution->store) {
           co_return store_not_found_page(*s, context);
         }
-        context.cacheable = true;  // the store's theme alone
+        // The store's theme alone, asked as the pages link it (?v=<theme's updated_at>).
+        const std::string& query = context.resolution->query;
+        context.cacheable =
+            query.empty() ||
+            (context.theme && query == "v=" + std::to_string(context.theme->updated_at));
         std::string css =
             context.theme ? sanitize_custom_css(context.theme->custom_css) : std::string();
         Response response =

@@ -2,7 +2,8 @@
 // answered from memory — still the same after its product row changed in the database behind
 // the cache's back, and new once store_changed says so — with its ETag and a 304 for
 // If-None-Match, HEAD from the GET entry; a cart page is never kept, so a shopper never gets
-// another's cart, and the cacheable pages are the same with or without a cart cookie.
+// another's cart, and the cacheable pages are the same with or without a cart cookie; only the
+// queries the pages' own links use are kept.
 #include <gtest/gtest.h>
 
 #include <boost/beast/http/field.hpp>
@@ -161,6 +162,26 @@ TEST_P(PageCacheTest, ACartIsNeverServedToAnotherShopperAndNoKeptPageSetsACookie
   EXPECT_EQ(with_cart.body(), anonymous_page.body());
   EXPECT_TRUE(with_cart[http::field::set_cookie].empty());
   EXPECT_TRUE(server_->get(kHost, product_path)[http::field::set_cookie].empty());
+}
+
+TEST_P(PageCacheTest, OnlyTheQueriesThePagesLinkAreKept) {
+  const std::uint64_t entries = counter("orion_page_cache_entries");
+  for (const char* target :
+       {"/shop/products?junk=1", "/shop/products?page=01", "/shop/products?page=1&page=1",
+        "/shop/products?page=1&", "/shop/?x=1", "/shop/theme.css?v=12345",
+        "/shop/api/products?offset=1", "/shop/api/products?page=1000", "/shop/api/products?x"}) {
+    for (int i = 0; i < 2; ++i) {
+      EXPECT_EQ(server_->get(kHost, target).result_int(), 200) << target;
+    }
+  }
+  EXPECT_EQ(counter("orion_page_cache_entries"), entries);
+  for (const char* target : {"/shop/products?page=1", "/shop/api/products?page=1&limit=5"}) {
+    server_->get(kHost, target);
+    const std::uint64_t hits = counter("orion_page_cache_hits_total");
+    server_->get(kHost, target);
+    EXPECT_EQ(counter("orion_page_cache_hits_total"), hits + 1) << target;
+  }
+  EXPECT_EQ(counter("orion_page_cache_entries"), entries + 2);
 }
 
 TEST_P(PageCacheTest, AnUnknownHostOrAServerNotServingKeepsNothing) {
