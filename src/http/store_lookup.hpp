@@ -23,9 +23,18 @@ class StoreLookup {
               const core::StoreDirectory& fallback, boost::asio::thread_pool& blocking)
       : memory_(&memory), feed_(&feed), fallback_(fallback), blocking_(blocking) {}
 
+  // `memory` always, on the calling thread: a directory that nothing changes behind its back
+  // (tests of the chain with an in-memory directory).
+  static StoreLookup in_memory_only(const core::StoreDirectory& memory,
+                                    boost::asio::thread_pool& blocking) {
+    StoreLookup lookup(memory, blocking);
+    lookup.memory_ = &memory;
+    return lookup;
+  }
+
   // The directory to resolve from on this thread now, or null: await answer() instead.
   [[nodiscard]] const core::StoreDirectory* in_memory() const noexcept {
-    return memory_ != nullptr && feed_->current() ? memory_ : nullptr;
+    return memory_ != nullptr && (feed_ == nullptr || feed_->current()) ? memory_ : nullptr;
   }
 
   // The fallback's answer, from the blocking pool.

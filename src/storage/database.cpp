@@ -60,11 +60,8 @@ class Pool {
   }
 
   void set_write_observer(std::function<void()> observer) { write_observer_ = std::move(observer); }
-  void wrote() const {
-    if (write_observer_) {
-      write_observer_();
-    }
-  }
+  [[nodiscard]] bool observed() const noexcept { return static_cast<bool>(write_observer_); }
+  void wrote() const { write_observer_(); }
 
   Database::PoolState state() const {
     std::lock_guard lock(mutex_);
@@ -96,8 +93,8 @@ Lease::~Lease() {
 
 void Lease::release_after_write() {
   Pool* pool = pool_;
-  if (pool == nullptr || connection_ == nullptr) {
-    return;
+  if (pool == nullptr || connection_ == nullptr || !pool->observed()) {
+    return;  // nobody to tell: the connection goes back when the transaction ends, as ever
   }
   pool->release(std::move(connection_));
   pool->wrote();

@@ -97,8 +97,9 @@ class Lease {
   // Taken from the idle connections rather than opened for this lease: it may have died since.
   [[nodiscard]] bool reused() const noexcept { return reused_; }
 
-  // Returns the connection to the pool now, then tells the pool's write observer (if any) that
-  // a transaction that wrote has committed. The lease is empty afterwards.
+  // With a write observer on the pool: returns the connection to the pool now (so the observer
+  // may take one, even from a pool of one), then tells the observer that a transaction that
+  // wrote has committed; the lease is empty afterwards. Without one, does nothing.
   void release_after_write();
 
  private:

@@ -200,7 +200,7 @@ class SqliteConnection final : public Connection {
 
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
-  bool read_only_ = false;  // the open transaction is Access::read
+  bool read_only_ = false;                    // the open transaction is Access::read
   std::optional<std::int64_t> data_version_;  // as last seen by wait_for_change
 };
 

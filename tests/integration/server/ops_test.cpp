@@ -107,7 +107,8 @@ TEST_P(OpsTest, MetricsCountRequestsByContextAndStatus) {
   EXPECT_NE(text.find("orion_http_requests_total{context=\"PLATFORM\",status=\"404\"} 1"),
             std::string::npos);
   EXPECT_NE(text.find("orion_http_request_duration_seconds_count 3"), std::string::npos);
-  EXPECT_NE(text.find("orion_store_cache_hits_total"), std::string::npos);
+  EXPECT_NE(text.find("orion_change_feed_current 1"), std::string::npos);
+  EXPECT_NE(text.find("orion_directory_stores "), std::string::npos);
   EXPECT_NE(text.find("orion_db_pool_connections{state=\"open\"}"), std::string::npos);
 }
 

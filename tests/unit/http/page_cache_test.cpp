@@ -305,7 +305,9 @@ class PageCacheStepTest : public ::testing::Test {
   testing::MemoryStoreDirectory directory_;
   core::Platform platform_ = core::Platform::make("platform.com").value();
   asio::thread_pool blocking_{1};
-  StoreLookup lookup_{directory_, blocking_};
+  // Resolved from memory, as `orion serve` does while its change feed is current: only then
+  // does the page cache answer.
+  StoreLookup lookup_ = StoreLookup::in_memory_only(directory_, blocking_);
   PageCache cache_{PageCache::Options{}};
   CountingEndpoint* endpoint_ = nullptr;
   std::unique_ptr<Chain> chain_;
