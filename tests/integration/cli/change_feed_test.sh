@@ -50,7 +50,8 @@ serve() {
   "$orion" serve --db "$db" --listen "127.0.0.1:$port" --platform-domain platform.test \
     --files-dir "$work/files-$name" >"$work/$name.log" 2>&1 &
   pids+=($!)
-  for _ in {1..100}; do
+  # Up to 30 s: the sanitizer build starts slowly while the rest of the suite runs beside it.
+  for _ in {1..300}; do
     curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/readyz" && return 0
     sleep 0.1
   done
