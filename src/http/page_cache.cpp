@@ -8,6 +8,8 @@
 #include <boost/beast/http/field.hpp>
 #include <functional>
 
+#include "core/text.hpp"
+
 namespace orion::http {
 namespace {
 
@@ -15,16 +17,6 @@ constexpr std::size_t kVersionShards = 16;
 
 std::size_t version_shard(std::int64_t store_id) noexcept {
   return std::hash<std::int64_t>{}(store_id) % kVersionShards;
-}
-
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 std::string_view opaque(std::string_view tag) noexcept {
@@ -266,14 +258,14 @@ std::string entity_tag(std::string_view body) {
 }
 
 bool if_none_match(std::string_view field, std::string_view etag) {
-  field = trim(field);
+  field = core::text::trim(field);
   if (field == "*") {
     return true;
   }
   const std::string_view want = opaque(etag);
   while (!field.empty()) {
     const std::size_t comma = field.find(',');
-    const std::string_view element = trim(field.substr(0, comma));
+    const std::string_view element = core::text::trim(field.substr(0, comma));
     if (!element.empty() && opaque(element) == want) {
       return true;
     }
