@@ -4,6 +4,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <charconv>
 #include <thread>
@@ -239,13 +240,18 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   options.write_timeout = c.write_timeout;
   options.max_connections = c.max_connections;
   options.shutdown_grace = c.shutdown_grace;
-  app->server_ = std::make_unique<http::Server>(app->io_, app->chain_->handler(), options);
+  std::vector<boost::asio::io_context*> loops{&app->io_};
+  for (unsigned i = 1; i < io_threads_of(c); ++i) {
+    app->loops_.push_back(std::make_unique<boost::asio::io_context>(1));
+    loops.push_back(app->loops_.back().get());
+  }
+  app->server_ = std::make_unique<http::Server>(std::move(loops), app->chain_->handler(), options);
   if (!c.metrics_listen.empty()) {
     // /metrics alone, on any Host, outside the chain: a scrape is neither logged nor counted
     // as a request, and nothing else of the platform is reachable on this address.
     const web::Services* services = app->services_.get();
     app->metrics_server_ = std::make_unique<http::Server>(
-        app->io_,
+        std::vector<boost::asio::io_context*>{&app->io_},
         [services](http::Request& request, const http::Peer&,
                    http::RequestBody&) -> boost::asio::awaitable<http::Response> {
           const std::string_view target = request.target();
@@ -331,13 +337,19 @@ int App::run() {
   feed_->start();
   sessions_->start();
   orders_->start();
-  const unsigned threads = io_threads_of(config_);
+  // The other loops run until io_ is done (the server has stopped: no connection is left on
+  // any loop), then their guards go and they return.
+  using Guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+  std::vector<Guard> guards;
   std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
-  for (unsigned i = 1; i < threads; ++i) {
-    pool.emplace_back([this] { io_.run(); });
+  for (const auto& loop : loops_) {
+    guards.push_back(boost::asio::make_work_guard(*loop));
+    pool.emplace_back([&loop] { loop->run(); });
   }
   io_.run();
+  for (auto& guard : guards) {
+    guard.reset();
+  }
   for (auto& thread : pool) {
     thread.join();
   }

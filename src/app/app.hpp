@@ -95,7 +95,11 @@ class App {
   http::Router* router_ = nullptr;  // owned by chain_
   std::unique_ptr<http::StoreLookup> lookup_;
   std::unique_ptr<http::Chain> chain_;
-  boost::asio::io_context io_;
+  // The I/O loops (issue 15): io_ runs on the thread that calls run() and holds the acceptors,
+  // the signals and the periodic tasks; loops_ are the other io_threads - 1, one thread each.
+  // Every loop is run by exactly one thread, so connections need no strand.
+  boost::asio::io_context io_{1};
+  std::vector<std::unique_ptr<boost::asio::io_context>> loops_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<http::Server> metrics_server_;  // with metrics_listen only
   std::unique_ptr<DomainScheduler> scheduler_;

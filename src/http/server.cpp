@@ -6,7 +6,6 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -178,11 +177,14 @@ std::optional<core::Error> framing_problem(const Request& head) {
 struct Server::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
-  bool busy = false;  // touched only on the connection's strand
+  bool busy = false;  // touched only on the connection's loop
 };
 
-Server::Server(asio::io_context& io, Handler handler, ServerOptions options)
-    : io_(io), handler_(std::move(handler)), options_(options), acceptor_(asio::make_strand(io)) {}
+Server::Server(std::vector<asio::io_context*> loops, Handler handler, ServerOptions options)
+    : loops_(std::move(loops)),
+      handler_(std::move(handler)),
+      options_(options),
+      acceptor_(*loops_.at(0)) {}
 
 Server::~Server() {
   beast::error_code ignored;
@@ -217,7 +219,9 @@ tcp::endpoint Server::endpoint() const {
 
 asio::awaitable<void> Server::accept_loop() {
   while (!stopping_) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kTuple);
+    asio::io_context& loop = *loops_[next_loop_];
+    next_loop_ = (next_loop_ + 1) % loops_.size();
+    auto [ec, socket] = co_await acceptor_.async_accept(loop, kTuple);
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) {
         co_return;

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <unordered_set>
+#include <vector>
 
 #include "core/error.hpp"
 #include "http/message.hpp"
@@ -81,7 +82,11 @@ std::optional<core::Error> framing_problem(const Request& head);
 
 class Server {
  public:
-  Server(asio::io_context& io, Handler handler, ServerOptions options);
+  // `loops`: where connections live, each an io_context that exactly one thread runs (the
+  // model of nginx's workers: a connection needs no strand, and its completions never wake or
+  // wait for another thread). Accepted connections are dealt to the loops in turn; the acceptor
+  // lives on the first. At least one loop; the loops outlive the server.
+  Server(std::vector<asio::io_context*> loops, Handler handler, ServerOptions options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -103,7 +108,8 @@ class Server {
   asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
   void forget(const std::shared_ptr<Connection>& connection);
 
-  asio::io_context& io_;
+  std::vector<asio::io_context*> loops_;
+  std::size_t next_loop_ = 0;  // touched by the accept loop only
   Handler handler_;
   ServerOptions options_;
   asio::ip::tcp::acceptor acceptor_;

@@ -72,7 +72,8 @@ TEST_P(SessionSweepTest, AnExpiredSessionIsDeletedAndALiveOneStays) {
   start(std::chrono::seconds(1));
   const std::string expired = session(-60);
   const std::string live = session(3600);
-  ASSERT_TRUE(stored(expired));
+  // No check that the expired row is there first: the sweep runs every second and may already
+  // have taken it (a flake seen in a full run). The counter below says the sweep deleted it.
 
   // The sweep runs at start and then every second: within a few seconds the row is gone.
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);

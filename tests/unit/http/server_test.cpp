@@ -16,6 +16,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <array>
 #include <future>
 #include <string>
 #include <thread>
@@ -143,7 +144,7 @@ class ServerTest : public ::testing::Test {
  protected:
   void start(ServerOptions options) {
     server_ = std::make_unique<Server>(
-        io_,
+        std::vector<asio::io_context*>{&loops_[0], &loops_[1]},
         [](Request& request, const Peer&, RequestBody& body) -> asio::awaitable<Response> {
           if (request.target() == "/slow") {
             asio::steady_timer timer(co_await asio::this_coro::executor, 400ms);
@@ -173,30 +174,33 @@ class ServerTest : public ::testing::Test {
         },
         options);
     ASSERT_TRUE(server_->listen(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)));
-    for (int i = 0; i < 2; ++i) {
-      threads_.emplace_back([this] { io_.run(); });
+    for (auto& loop : loops_) {
+      threads_.emplace_back([&loop] { loop.run(); });
     }
   }
   void stop() {
     if (!server_) {
       return;
     }
-    auto done = asio::co_spawn(io_, server_->stop(), asio::use_future);
+    auto done = asio::co_spawn(loops_[0], server_->stop(), asio::use_future);
     done.get();
   }
   void TearDown() override {
     stop();
-    work_.reset();
-    io_.stop();
+    work_.clear();
+    for (auto& loop : loops_) {
+      loop.stop();
+    }
     for (auto& t : threads_) {
       t.join();
     }
   }
   tcp::endpoint endpoint() const { return server_->endpoint(); }
 
-  asio::io_context io_;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{
-      asio::make_work_guard(io_)};
+  // Two loops, one thread each, as App runs them: connections are dealt to both.
+  std::array<asio::io_context, 2> loops_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_{
+      asio::make_work_guard(loops_[0]), asio::make_work_guard(loops_[1])};
   std::unique_ptr<Server> server_;
   std::vector<std::thread> threads_;
 };
