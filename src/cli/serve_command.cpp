@@ -1,13 +1,14 @@
 #include "cli/serve_command.hpp"
 
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 
 #include "app/app.hpp"
 #include "cli/database_option.hpp"
+#include "http/log_line.hpp"
 
 namespace orion::cli {
 
@@ -37,8 +38,7 @@ std::vector<std::pair<std::string, std::string>> SettingFlags::given() const {
 }
 
 int serve(std::string_view command, const app::Config& config, const std::string& banner) {
-  auto log =
-      std::make_shared<spdlog::logger>("orion", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  auto log = std::make_shared<spdlog::logger>("orion", http::make_fd_sink(STDOUT_FILENO));
   log->set_level(spdlog::level::from_str(config.log_level));
   log->flush_on(spdlog::level::info);
   auto app = app::App::make(config, log);

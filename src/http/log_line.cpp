@@ -2,9 +2,12 @@
 
 #include <spdlog/logger.h>
 #include <spdlog/pattern_formatter.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <ctime>
+#include <mutex>
 
 namespace orion::http {
 namespace {
@@ -146,7 +149,9 @@ std::optional<LogFormat> parse_log_format(std::string_view text) noexcept {
   return std::nullopt;
 }
 
-std::string log_text_value(std::string_view value, bool always_quote) {
+namespace {
+
+void append_text_value(std::string& out, std::string_view value, bool always_quote) {
   bool bare = !value.empty() && !always_quote;
   for (const char c : value) {
     const auto byte = static_cast<unsigned char>(c);
@@ -156,9 +161,10 @@ std::string log_text_value(std::string_view value, bool always_quote) {
     }
   }
   if (bare) {
-    return std::string(value);
+    out += value;
+    return;
   }
-  std::string out = "\"";
+  out += '"';
   for (const char c : value) {
     const auto byte = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
@@ -171,11 +177,20 @@ std::string log_text_value(std::string_view value, bool always_quote) {
     }
   }
   out += '"';
+}
+
+}  // namespace
+
+std::string log_text_value(std::string_view value, bool always_quote) {
+  std::string out;
+  append_text_value(out, value, always_quote);
   return out;
 }
 
-std::string log_json_string(std::string_view value) {
-  std::string out = "\"";
+namespace {
+
+void append_json_string(std::string& out, std::string_view value) {
+  out += '"';
   for (std::size_t i = 0; i < value.size();) {
     const char c = value[i];
     const auto byte = static_cast<unsigned char>(c);
@@ -202,6 +217,13 @@ std::string log_json_string(std::string_view value) {
     ++i;
   }
   out += '"';
+}
+
+}  // namespace
+
+std::string log_json_string(std::string_view value) {
+  std::string out;
+  append_json_string(out, value);
   return out;
 }
 
@@ -216,29 +238,50 @@ LogLine& LogLine::add(std::string_view key, std::int64_t value) {
 }
 
 std::string LogLine::render(LogFormat format) const {
+  // One allocation for the whole line: every value's length, and room for quotes and escapes.
+  std::size_t size = message_.size() + 32;
+  for (const Field& field : fields_) {
+    size += field.key.size() + field.value.size() + 8;
+  }
   std::string out;
+  out.reserve(size);
   if (format == LogFormat::text) {
-    out = without_controls(message_);
+    for (const char c : message_) {
+      if (is_control(static_cast<unsigned char>(c))) {
+        append_hex_escape(out, static_cast<unsigned char>(c));
+      } else {
+        out += c;
+      }
+    }
     for (const Field& field : fields_) {
       if (!out.empty()) {
         out += ' ';
       }
       out += field.key;
       out += '=';
-      out += field.number ? field.value : log_text_value(field.value, field.quote);
+      if (field.number) {
+        out += field.value;
+      } else {
+        append_text_value(out, field.value, field.quote);
+      }
     }
     return out;
   }
   if (!message_.empty()) {
-    out = "\"message\":" + log_json_string(message_);
+    out += "\"message\":";
+    append_json_string(out, message_);
   }
   for (const Field& field : fields_) {
     if (!out.empty()) {
       out += ',';
     }
-    out += log_json_string(field.key);
+    append_json_string(out, field.key);
     out += ':';
-    out += field.number ? field.value : log_json_string(field.value);
+    if (field.number) {
+      out += field.value;
+    } else {
+      append_json_string(out, field.value);
+    }
   }
   return out;
 }
@@ -256,5 +299,50 @@ void write_log_line(spdlog::logger& log, spdlog::level::level_enum level, const 
 std::unique_ptr<spdlog::formatter> make_log_formatter(LogFormat format) {
   return std::make_unique<Formatter>(format);
 }
+
+namespace {
+
+class FdSink final : public spdlog::sinks::sink {
+ public:
+  explicit FdSink(int fd) : fd_(fd), formatter_(std::make_unique<spdlog::pattern_formatter>()) {}
+
+  void log(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    {
+      std::lock_guard lock(mutex_);
+      formatter_->format(msg, line);
+    }
+    const char* at = line.data();
+    std::size_t left = line.size();
+    while (left > 0) {
+      const ssize_t n = ::write(fd_, at, left);
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n <= 0) {
+        return;
+      }
+      at += n;
+      left -= static_cast<std::size_t>(n);
+    }
+  }
+  void flush() override {}  // nothing is buffered
+  void set_pattern(const std::string& pattern) override {
+    set_formatter(std::make_unique<spdlog::pattern_formatter>(pattern));
+  }
+  void set_formatter(std::unique_ptr<spdlog::formatter> formatter) override {
+    std::lock_guard lock(mutex_);
+    formatter_ = std::move(formatter);
+  }
+
+ private:
+  int fd_;
+  std::mutex mutex_;
+  std::unique_ptr<spdlog::formatter> formatter_;
+};
+
+}  // namespace
+
+std::shared_ptr<spdlog::sinks::sink> make_fd_sink(int fd) { return std::make_shared<FdSink>(fd); }
 
 }  // namespace orion::http

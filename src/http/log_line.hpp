@@ -10,6 +10,7 @@
 
 #include <spdlog/common.h>
 #include <spdlog/formatter.h>
+#include <spdlog/sinks/sink.h>
 
 #include <cstdint>
 #include <memory>
@@ -33,7 +34,9 @@ std::optional<LogFormat> parse_log_format(std::string_view text) noexcept;
 class LogLine {
  public:
   // `message` leads the text line and is the JSON line's "message" (empty: none).
-  explicit LogLine(std::string message = {}) : message_(std::move(message)) {}
+  explicit LogLine(std::string message = {}) : message_(std::move(message)) {
+    fields_.reserve(12);  // the access log's ten fields, in one allocation
+  }
 
   // `quote`: quoted in the text format even when it need not be (the access log's target).
   LogLine& add(std::string_view key, std::string_view value, bool quote = false);
@@ -66,6 +69,15 @@ void write_log_line(spdlog::logger& log, spdlog::level::level_enum level, const 
 // ("[time] [name] [level] message") with the control bytes of a plain message escaped; json is
 // one object per line, {"time":"...","level":"...", then a LogLine's fields or "message"}.
 std::unique_ptr<spdlog::formatter> make_log_formatter(LogFormat format);
+
+// The sink of `orion serve`: every line goes to file descriptor `fd` (stdout) in one write(2) of
+// its own, outside any lock, so two I/O threads logging at once never wait for each other's
+// system call (spdlog's stdout_sink_mt holds its mutex across fwrite and fflush). Only the
+// formatting is serialised (spdlog's pattern formatter keeps state). Lines of two threads never
+// interleave: a write(2) to a pipe of up to PIPE_BUF bytes, or to a regular file, is not split
+// by another. A short write is continued; a failed one (EPIPE, a full disk) drops the line, as a
+// log must never stop the server.
+std::shared_ptr<spdlog::sinks::sink> make_fd_sink(int fd);
 
 // `value` as text-format log value: bare when it is non-empty printable ASCII without space, `"`,
 // `=` or `\`, else quoted and escaped. `always_quote` quotes it anyway (the access log's target).

@@ -5,9 +5,14 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <array>
 #include <boost/json/parse.hpp>
+#include <fstream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 namespace orion::http {
 namespace {
@@ -76,6 +81,50 @@ TEST(LogLine, OnlyTextAndJsonAreFormats) {
   EXPECT_EQ(parse_log_format("json"), LogFormat::json);
   EXPECT_FALSE(parse_log_format("JSON"));
   EXPECT_FALSE(parse_log_format(""));
+}
+
+// The sink of orion serve: one write(2) per line, no lock across it. Two threads logging at once
+// leave every line whole, each line in the order its thread wrote it, through the formatter.
+TEST(FdSink, LinesOfTwoThreadsNeverInterleave) {
+  char path[] = "/tmp/orion-fd-sink-XXXXXX";
+  const int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  auto log = std::make_shared<spdlog::logger>("t", make_fd_sink(fd));
+  log->set_formatter(make_log_formatter(LogFormat::json));
+  constexpr int kLines = 2000;
+  const std::string padding(300, 'p');  // long lines: more room for a torn write to show
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 2; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kLines; ++i) {
+        write_log_line(*log, spdlog::level::info,
+                       LogLine("line")
+                           .add("thread", std::int64_t{t})
+                           .add("i", std::int64_t{i})
+                           .add("pad", padding),
+                       LogFormat::json);
+      }
+    });
+  }
+  for (auto& writer : writers) {
+    writer.join();
+  }
+  ::close(fd);
+  std::ifstream in(path);
+  std::string line;
+  std::array<std::int64_t, 2> next{0, 0};
+  int count = 0;
+  while (std::getline(in, line)) {
+    const auto json = boost::json::parse(line).as_object();  // throws on a torn line
+    const std::int64_t thread = json.at("thread").as_int64();
+    ASSERT_TRUE(thread == 0 || thread == 1) << line;
+    EXPECT_EQ(json.at("i").as_int64(), next[thread]) << line;
+    next[thread] = json.at("i").as_int64() + 1;
+    EXPECT_EQ(json.at("pad").as_string(), padding);
+    ++count;
+  }
+  ::unlink(path);
+  EXPECT_EQ(count, 2 * kLines);
 }
 
 }  // namespace
