@@ -15,6 +15,7 @@
 #include "storage/migrations.hpp"
 #include "storage/row_security.hpp"
 #include "web/routes.hpp"
+#include "web/shop/shop_support.hpp"
 
 namespace orion::app {
 namespace {
@@ -215,6 +216,9 @@ core::Result<std::unique_ptr<App>> App::make(Config config, std::shared_ptr<spdl
   });
 
   app->services_->metrics_on_main_listener = c.metrics_listen.empty();
+  app->store_not_found_ =
+      std::make_unique<web::shop::StoreNotFoundPages>(*app->templates_, app->platform_->domain());
+  app->services_->store_not_found = app->store_not_found_.get();
   auto router = std::make_unique<http::Router>();
   router->set_body_limit(c.body_limit);
   web::add_routes(*router, *app->services_);

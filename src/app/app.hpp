@@ -89,6 +89,7 @@ class App {
   std::unique_ptr<storage::ThemeCache> themes_;
   std::unique_ptr<http::PageCache> pages_;
   std::unique_ptr<web::Templates> templates_;
+  std::unique_ptr<web::shop::StoreNotFoundPages> store_not_found_;
   std::unique_ptr<domains::Verifier> verifier_;
   std::unique_ptr<domains::CheckExecutor> checks_;
   std::unique_ptr<web::Services> services_;

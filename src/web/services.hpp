@@ -24,6 +24,9 @@ class logger;
 namespace orion::web {
 
 class Templates;
+namespace shop {
+class StoreNotFoundPages;
+}
 
 // The storefront's protections against stock draining and double orders (docs/CONFIG.md): per
 // client (http::client_key), order creation and cart writes are counted in the database
@@ -60,6 +63,8 @@ struct Services {
   ShopLimits shop;                               // storefront rate limits, idempotency keys
   // /metrics on the main listener; off when it has a listener of its own (metrics_listen).
   bool metrics_on_main_listener = true;
+  // The unknown-store page, rendered once (set by App::make; web/shop/shop_support.hpp).
+  const shop::StoreNotFoundPages* store_not_found = nullptr;
 };
 
 }  // namespace orion::web

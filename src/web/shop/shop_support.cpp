@@ -112,17 +112,22 @@ Response not_found_page(const Services& services, const http::RequestContext& co
 }
 
 Response store_not_found_page(const Services& services, const http::RequestContext& context) {
-  const core::Resolution& r = *context.resolution;
-  mustache::data data;
-  data.set("title", "Store not found");
-  data.set("site_name", "Orion");
-  data.set("context", "platform");
-  data.set("host", r.host.str());
-  const bool on_platform = r.role == core::HostRole::platform;
-  data.set("home_url", on_platform ? std::string("/") : std::string());
-  data.set("on_platform", on_platform);
-  data.set("platform_domain", services.platform.domain());
-  return render_page(services, Status::not_found, "shop/store_not_found", data);
+  const bool on_platform = context.resolution->role == core::HostRole::platform;
+  return html_response(Status::not_found, services.store_not_found->html(on_platform), false);
+}
+
+StoreNotFoundPages::StoreNotFoundPages(const Templates& templates,
+                                       std::string_view platform_domain) {
+  for (const bool on_platform : {false, true}) {
+    mustache::data data;
+    data.set("title", "Store not found");
+    data.set("site_name", "Orion");
+    data.set("context", "platform");
+    data.set("home_url", on_platform ? std::string("/") : std::string());
+    data.set("on_platform", on_platform);
+    data.set("platform_domain", std::string(platform_domain));
+    html_[on_platform ? 1 : 0] = templates.render("shop/store_not_found", data);
+  }
 }
 
 Response error_page(const Services& services, const http::RequestContext& context,

@@ -5,6 +5,7 @@
 // `orion_cart` cookie, begun by the first cart write (no storefront GET writes anything).
 #pragma once
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <kainjow/mustache.hpp>
@@ -53,6 +54,20 @@ http::Response message_page(const Services& services, const http::RequestContext
 http::Response not_found_page(const Services& services, const http::RequestContext& context,
                               std::string_view message);
 http::Response store_not_found_page(const Services& services, const http::RequestContext& context);
+
+// The store-not-found page's two variants (asked on the platform's own host, or on any other),
+// rendered once at start: the page names the platform, never the host asked for, so a flood of
+// unknown hosts costs no render and no memory per host (issue 15, point 4). Services holds one.
+class StoreNotFoundPages {
+ public:
+  StoreNotFoundPages(const Templates& templates, std::string_view platform_domain);
+  [[nodiscard]] const std::string& html(bool on_platform) const {
+    return html_[on_platform ? 1 : 0];
+  }
+
+ private:
+  std::array<std::string, 2> html_;
+};
 // A storage or core error as a page with its status (http::status_of).
 http::Response error_page(const Services& services, const http::RequestContext& context,
                           const core::Error& error);

@@ -582,6 +582,23 @@ TEST_P(ShopTest, NotFoundPages) {
   EXPECT_EQ(api[http::field::content_type], "application/json");
 }
 
+// One page for every unknown host (rendered once at start): it never repeats the host asked for,
+// so two unknown hosts get the same bytes, and the platform's own host the variant with a link
+// to the store list.
+TEST_P(ShopTest, TheStoreNotFoundPageIsTheSameForEveryUnknownHost) {
+  auto first = server_->get("first-unknown.platform.test", "/shop/products");
+  auto second = server_->get("second-unknown.example", "/shop/products");
+  ASSERT_EQ(first.result_int(), 404);
+  ASSERT_EQ(second.result_int(), 404);
+  EXPECT_EQ(first.body(), second.body());
+  EXPECT_FALSE(contains(first.body(), "first-unknown"));
+  EXPECT_FALSE(contains(first.body(), "href=\"/\""));
+  auto on_platform = server_->get("platform.test", "/stores/nope/shop/");
+  ASSERT_EQ(on_platform.result_int(), 404);
+  EXPECT_TRUE(contains(on_platform.body(), "See the stores on platform.test"));
+  EXPECT_TRUE(contains(on_platform.body(), "Store not found"));
+}
+
 TEST_P(ShopTest, ThePlatformHasItsOwnPage) {
   auto page = server_->get("platform.test", "/");
   ASSERT_EQ(page.result_int(), 200) << page.body();
