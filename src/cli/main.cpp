@@ -9,6 +9,7 @@
 #include "cli/domain_command.hpp"
 #include "cli/migrate_command.hpp"
 #include "cli/resolve_command.hpp"
+#include "cli/revision.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/store_command.hpp"
 #include "cli/token_command.hpp"
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
       "Orion: a multi-tenant storefront platform. One deployment hosts many isolated\n"
       "stores, reached by custom domain, platform subdomain or platform path.",
       "orion");
-  app.set_version_flag("--version", std::string("orion ") + ORION_VERSION);
+  app.set_version_flag("--version", std::string("orion ") + ORION_VERSION + " (commit " +
+                                        orion::cli::kRevision + ")");
   app.require_subcommand(1);
   app.failure_message(one_line_failure);
 

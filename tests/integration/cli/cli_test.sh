@@ -35,7 +35,11 @@ one_line() {  # the error is one line on stderr, nothing on stdout
 }
 
 check help 0 'resolve' -- "$orion" --help
-check version 0 '^orion [0-9]+\.[0-9]+\.[0-9]+' -- "$orion" --version
+check version 0 '^orion [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)$' -- "$orion" --version
+# Built from a checkout: the commit is the checkout's HEAD.
+if head=$(git -C "$(dirname "$0")" rev-parse --short=12 HEAD 2>/dev/null); then
+  check version_commit 0 "\\(commit $head" -- "$orion" --version
+fi
 check resolve_help 0 '--platform-domain' -- "$orion" resolve --help
 one_line no_command "$orion"
 one_line unknown_command "$orion" no-such-command
