@@ -4,14 +4,20 @@ SHELL := /bin/bash
 ORION := build/release/src/cli/orion
 CXX_SOURCES = $(shell find src tests fuzz bench -name '*.cpp' -o -name '*.hpp' 2>/dev/null)
 
-.PHONY: all deps build run test format format-check bench bench-detection fuzz clean
+.PHONY: all deps build build-all run test format format-check bench bench-detection fuzz deb clean
 
 all: build
 
 deps:
 	@scripts/install-deps
 
+# The orion binary alone (release): all that make run, make bench and the package need.
 build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release --target orion
+
+# Every release target, the test binaries and benchmarks included.
+build-all: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release
 
@@ -23,8 +29,10 @@ run: build
 	@exec $(ORION) demo --listen $(LISTEN)
 
 # Every suite, in the debug build with AddressSanitizer and UndefinedBehaviorSanitizer; the
-# release build (what make run and make bench use) must compile too, warnings being errors.
+# release binary and the detection benchmark (what make run and make bench use) must compile
+# too, warnings being errors. The test binaries are built once, in the debug tree.
 test: deps format-check build
+	@cmake --build --preset release --target detection_bench
 	@cmake --preset debug >/dev/null
 	@cmake --build --preset debug
 	@ctest --preset debug
@@ -56,6 +64,11 @@ bench-detection: deps
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@fuzz/run.sh $(FUZZ_SECONDS)
+
+# The Debian package of the release build: build/release/orion_<version>_<arch>.deb (the binary,
+# /etc/orion, the hardened systemd unit; cmake/OrionPackage.cmake says what is in it).
+deb: build
+	@cd build/release && cpack -G DEB >/dev/null && ls -1 "$$PWD"/orion_*.deb
 
 clean:
 	rm -rf build
