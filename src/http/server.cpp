@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <unistd.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -219,9 +220,25 @@ tcp::endpoint Server::endpoint() const {
 
 asio::awaitable<void> Server::accept_loop() {
   while (!stopping_) {
-    asio::io_context& loop = *loops_[next_loop_];
-    next_loop_ = (next_loop_ + 1) % loops_.size();
-    auto [ec, socket] = co_await acceptor_.async_accept(loop, kTuple);
+    // Accepted on the acceptor's own loop, then handed to the next loop as a bare descriptor:
+    // a pending accept never holds a socket of another loop (whose services might be gone
+    // first when the loops are destroyed).
+    auto [ec, accepted] = co_await acceptor_.async_accept(kTuple);
+    if (!ec) {
+      const auto protocol = acceptor_.local_endpoint(ec).protocol();
+      if (!ec) {
+        const auto descriptor = accepted.release(ec);
+        if (!ec) {
+          asio::io_context& loop = *loops_[next_loop_];
+          next_loop_ = (next_loop_ + 1) % loops_.size();
+          tcp::socket moved(loop);
+          if (moved.assign(protocol, descriptor, ec)) {
+            ::close(descriptor);
+          }
+          accepted = std::move(moved);
+        }
+      }
+    }
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) {
         co_return;
@@ -231,7 +248,7 @@ asio::awaitable<void> Server::accept_loop() {
       co_await pause.async_wait(kTuple);
       continue;
     }
-    auto connection = std::make_shared<Connection>(std::move(socket));
+    auto connection = std::make_shared<Connection>(std::move(accepted));
     {
       std::lock_guard lock(mutex_);
       connections_.insert(connection);
